@@ -1,0 +1,42 @@
+# Juzhu — one command each.  `make help` lists them.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint bench check migrate demo sweep
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Juzhu with its dev tools
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate ## Load the Linhe demo data (idempotent)
+	$(BIN)/python manage.py load_demo
+
+run: demo ## Install, migrate SQLite, load demo data and serve http://127.0.0.1:8000
+	JUZHU_DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+test: install ## Install and run every test (SQLite unless DATABASE_URL points at PostgreSQL)
+	$(BIN)/python -m pytest
+
+lint: install ## ruff, mypy (strict on juzhu.policy) and import-linter
+	$(BIN)/ruff check .
+	$(BIN)/mypy juzhu config
+	$(BIN)/lint-imports
+
+bench: install ## Benchmarks against PostgreSQL (BENCH_DATABASE_URL), printing ratios
+	$(BIN)/python bench/run.py
+
+check: lint test ## What CI runs

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+from juzhu.api.urls import api
+
+admin.site.site_header = "居住证管理系统（临河区）"
+admin.site.site_title = "Juzhu 居住"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/api/docs", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "juzhu.accounts"
+    verbose_name = "人员与令牌"

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from juzhu.api import errors, v1
+
+DESCRIPTION = """
+Juzhu (居住) — the residence-permit (居住证) system of record for 临河区 (Linhe District, 150802).
+
+Every refusal is `application/problem+json` with a stable `type`, the `rule` id of RULES.md that
+decided it, the offending `fields`, and a message in the request's language (`Accept-Language`:
+zh-Hans by default, or English). Staff and systems authenticate with `Authorization: Bearer <token>`
+(tokens are created in the admin). Create operations accept an `Idempotency-Key` header: a retry
+with the same key returns the first answer instead of acting twice.
+"""
+
+api = NinjaAPI(
+    title="Juzhu 居住证 API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("/v1/", v1.router)
+api.add_router("/v1/", v1.public)

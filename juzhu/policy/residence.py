@@ -1,0 +1,40 @@
+"""The residence period (居住年限): "residence since D, because of event E"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from juzhu.policy.calendar import add_years
+from juzhu.policy.lifecycle import HistoryEntry, PermitEvent, _upto
+
+_RULE = {
+    PermitEvent.ISSUED: "LH-3.2-issue-15d",
+    PermitEvent.ENDORSED_LATE: "LH-3.2-endorse-late",
+    PermitEvent.ADDRESS_CHANGED: "LH-3.2-change-same-city",
+    PermitEvent.REPLACED: "LH-3.2-replace",
+    PermitEvent.REISSUED: "LH-3.2-replace",
+}
+
+
+@dataclass(frozen=True)
+class ResidencePeriod:
+    since: date
+    event: PermitEvent
+    rule: str
+
+    def years_on(self, on: date) -> int:
+        """Full years since ``since``; a year from 29 February ends on 28 February (T-month-end)."""
+        years = on.year - self.since.year
+        if add_years(self.since, years) > on:
+            years -= 1
+        return max(years, 0)
+
+
+def residence_period_on(history: Iterable[HistoryEntry], on: date) -> ResidencePeriod | None:
+    """The last event on or before ``on`` that set the residence period, and since when."""
+    for h in reversed(_upto(history, on)):
+        if h.residence_since is not None:
+            return ResidencePeriod(h.residence_since, h.event, _RULE.get(h.event, "LH-3.2-issue-15d"))
+    return None

@@ -1,0 +1,133 @@
+"""Read-only queries of the register.  Nothing here writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from juzhu.policy.endorsement import EndorsementWindow, endorsement_window
+from juzhu.policy.errors import NotFound
+from juzhu.policy.lifecycle import HistoryEntry, PermitEvent, PermitStatus, status_on
+from juzhu.policy.numbers import permit_number_normalise
+from juzhu.policy.residence import ResidencePeriod, residence_period_on
+from juzhu.registry.models import Application, Permit, PermitHistory, Person
+from juzhu.workcal.selectors import work_calendar
+
+
+def permit_get_by_number(number: str) -> Permit:
+    permit = Permit.objects.select_related("person", "supersedes").filter(number=permit_number_normalise(number)).first()
+    if permit is None:
+        raise NotFound(
+            rule="LH-3.2-replace",
+            code="permit-not-found",
+            zh="没有这个编号的居住证。",
+            en="No permit with this number.",
+            fields=("number",),
+        )
+    return permit
+
+
+def application_get(application_id: int) -> Application:
+    app = Application.objects.select_related("person", "police_station", "permit").filter(pk=application_id).first()
+    if app is None:
+        raise NotFound(rule="LH-3.2-issue-15d", code="not-found", zh="未找到该申请。", en="Application not found.",
+                       fields=("application_id",))
+    return app
+
+
+def person_get(person_id: int) -> Person:
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(rule="LH-3.1-identity", code="not-found", zh="未找到该人员。", en="Person not found.",
+                       fields=("person_id",))
+    return person
+
+
+def _entries(rows: QuerySet[PermitHistory]) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            seq=r.seq,
+            event=PermitEvent(r.event),
+            effective_on=r.effective_on,
+            to_status=PermitStatus(r.to_status),
+            residence_since=r.residence_since,
+        )
+        for r in rows
+    ]
+
+
+def permit_history(permit: Permit) -> list[PermitHistory]:
+    return list(PermitHistory.objects.filter(permit=permit).order_by("seq"))
+
+
+def lineage_history(permit: Permit) -> list[HistoryEntry]:
+    """History of every card of the same permit, in order, as the derivations need it.
+
+    Sequence numbers are made unique across cards by ordering on (date, card, seq).
+    """
+    rows = PermitHistory.objects.filter(permit__lineage_id=permit.lineage_id or permit.pk).order_by(
+        "effective_on", "permit_id", "seq"
+    )
+    return [
+        HistoryEntry(i, e.event, e.effective_on, e.to_status, e.residence_since)
+        for i, e in enumerate(_entries(rows), start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class Verification:
+    number: str
+    on: date
+    status: PermitStatus | None  # None: not issued on that date
+    holder: str  # masked name
+    rule: str
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***: a verifier sees enough to match a face, no more."""
+    return name[:1] + "*" * max(len(name) - 1, 1)
+
+
+def permit_verify(number: str, on: date) -> Verification:
+    """Status of a card on a date, from its own history (history-exact)."""
+    permit = permit_get_by_number(number)
+    status = status_on(_entries(PermitHistory.objects.filter(permit=permit)), on)
+    return Verification(number=permit.number, on=on, status=status, holder=mask_name(permit.card_name),
+                        rule=_VERIFY_RULE[status])
+
+
+_VERIFY_RULE: dict[PermitStatus | None, str] = {
+    None: "LH-3.2-issue-15d",
+    PermitStatus.VALID: "LH-3.2-endorse-window",
+    PermitStatus.SUSPENDED: "LH-3.2-endorse-overdue",
+    PermitStatus.VOID: "LH-3.2-replace",
+}
+
+
+@dataclass(frozen=True)
+class PermitView:
+    permit: Permit
+    window: EndorsementWindow
+    residence: ResidencePeriod | None
+
+
+def permit_view(permit: Permit, on: date) -> PermitView:
+    return PermitView(
+        permit=permit,
+        window=endorsement_window(permit.next_anniversary, work_calendar()),
+        residence=residence_period_on(lineage_history(permit), on),
+    )
+
+
+def applications_queue(*, status: list[str] | None = None, police_station: str | None = None) -> QuerySet[Application]:
+    """Open cases, the nearest 15-day due date first."""
+    qs = Application.objects.select_related("person", "police_station")
+    if status:
+        qs = qs.filter(status__in=status)
+    else:
+        qs = qs.filter(status__in=["received", "notified", "accepted", "approved"])
+    if police_station:
+        qs = qs.filter(police_station__code=police_station)
+    return qs.order_by("due_nominal", "id")

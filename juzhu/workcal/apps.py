@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkcalConfig(AppConfig):
+    name = "juzhu.workcal"
+    verbose_name = "工作日历"
