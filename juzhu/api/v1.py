@@ -548,3 +548,12 @@ class DocumentOut(Schema):
 def documents(request: HttpRequest) -> list[dict[str, str]]:
     lang = request_lang(request)
     return [{"code": d.value, "label": doc_label(d, lang)} for d in Doc]
+
+
+class HealthOut(Schema):
+    status: str
+
+
+@public.get("/health", response=HealthOut, tags=["核验 verification"], summary="Constant liveness answer")
+def health(request: HttpRequest) -> dict[str, str]:
+    return {"status": "ok"}

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from juzhu.policy.errors import InvalidInput
 from juzhu.policy.materials import (
     ANY_CONDITION_EVIDENCE,
     CaseKind,
@@ -15,7 +16,9 @@ from juzhu.policy.materials import (
     checklist,
     conditions_proven,
     doc_label,
+    docs_parse,
     is_complete_after_notice,
+    materials_require,
     missing,
     notice_for,
 )
@@ -189,6 +192,40 @@ def test_after_a_notice_only_its_items_are_asked_for() -> None:
 
 def test_an_empty_notice_is_complete() -> None:
     assert is_complete_after_notice(Notice(()), set()) is True
+
+
+def test_materials_require_refuses_listing_every_missing_item() -> None:
+    reqs = checklist(CaseKind.REPLACEMENT, proxy=True)
+    with pytest.raises(InvalidInput) as exc:
+        materials_require(reqs, {Doc.IDENTITY_CARD, Doc.HOUSEHOLD_REGISTER}, "LH-3.2-replace")
+    err = exc.value
+    assert err.rule == "LH-3.2-replace"
+    assert err.code == "materials-incomplete"
+    assert [(r.rule, r.code) for r in err.reasons] == [
+        ("N-9-materials", "missing-photo"),
+        ("LH-3.2-replace", "missing-old_card"),
+        ("LH-3.2-proxy", "missing-proxy_identity_card"),
+    ]
+    assert "本人居住证" in err.message("zh-hans")
+    assert "the proxy's resident identity card" in err.message("en")
+
+
+def test_materials_require_passes_a_complete_case() -> None:
+    docs = {Doc.IDENTITY_CARD, Doc.PHOTO, Doc.PERMIT_CARD}
+    materials_require(checklist(CaseKind.REPLACEMENT), docs, "LH-3.2-replace")
+
+
+def test_docs_parse_reads_codes_and_refuses_unknown_ones() -> None:
+    assert docs_parse(["identity_card", "photo", "photo"]) == {Doc.IDENTITY_CARD, Doc.PHOTO}
+    assert docs_parse([]) == frozenset()
+    with pytest.raises(InvalidInput) as exc:
+        docs_parse(["identity_card", "passport"])
+    assert exc.value.code == "unknown-document"
+    assert exc.value.rule == "N-9-materials"
+    assert "passport" in exc.value.message("en")
+    known = exc.value.extra["known"]
+    assert isinstance(known, list)
+    assert "household_register" in known
 
 
 # --- property: the one-time notice is complete (LH-3.2-one-time-notice) -------------------------
