@@ -153,6 +153,7 @@ class HistoryEntry:
     effective_on: date
     to_status: PermitStatus
     residence_since: date | None = None  # set when the event (re)starts the residence period
+    rule: str = ""  # the rule the event applied, when the event kind alone does not say it
 
 
 def _upto(history: Iterable[HistoryEntry], on: date) -> Sequence[HistoryEntry]:

@@ -15,7 +15,11 @@ SEQUENCE_DIGITS = 7
 
 
 def permit_number_make(division_code: str, year: int, sequence: int) -> str:
-    if not (division_code.isdigit() and len(division_code) == 6) or not 0 < sequence < 10**SEQUENCE_DIGITS:
+    if (
+        not (division_code.isdigit() and len(division_code) == 6)
+        or not 0 < sequence < 10**SEQUENCE_DIGITS
+        or not 1000 <= year <= 9999
+    ):
         raise ValueError("bad permit number parts")
     body = f"{division_code}{year:04d}{sequence:0{SEQUENCE_DIGITS}d}"
     return body + str(mod_11_2.calc_check_digit(body))

@@ -53,6 +53,7 @@ def _entries(rows: QuerySet[PermitHistory]) -> list[HistoryEntry]:
             effective_on=r.effective_on,
             to_status=PermitStatus(r.to_status),
             residence_since=r.residence_since,
+            rule=r.rule,
         )
         for r in rows
     ]
@@ -71,7 +72,7 @@ def lineage_history(permit: Permit) -> list[HistoryEntry]:
         "effective_on", "permit_id", "seq"
     )
     return [
-        HistoryEntry(i, e.event, e.effective_on, e.to_status, e.residence_since)
+        HistoryEntry(i, e.event, e.effective_on, e.to_status, e.residence_since, e.rule)
         for i, e in enumerate(_entries(rows), start=1)
     ]
 

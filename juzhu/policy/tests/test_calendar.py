@@ -102,7 +102,6 @@ def test_a_single_override_does_not_declare_the_rest_of_its_year() -> None:
     assert cal.is_working_day(D(2027, 1, 1)) is False
     with pytest.raises(CalendarUnknown):
         cal.is_working_day(D(2027, 1, 4))
-    assert cal.knows_year(2027) is True  # 1 January itself is listed
 
 
 # A 2027 schedule entered by an administrator (illustrative, not the real notice).
