@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from juzhu.policy.calendar import OFFICIAL, Deadline, WorkCalendar, period_end, working_days_deadline
 from juzhu.policy.parameters import LINHE, JurisdictionPolicy
@@ -12,6 +12,11 @@ def issue_due(accepted_on: date, cal: WorkCalendar = OFFICIAL, policy: Jurisdict
     """LH-3.2-issue-15d: issue within 15 days of acceptance (T-count, T-holiday)."""
     d = period_end(accepted_on, days=policy.issue_limit_days, cal=cal)
     return Deadline(d.due, d.nominal, ("LH-3.2-issue-15d", *d.rules))
+
+
+def issue_due_nominal(accepted_on: date, policy: JurisdictionPolicy = LINHE) -> date:
+    """LH-3.2-issue-15d before any T-holiday roll: known even when next year's calendar is not."""
+    return accepted_on + timedelta(days=policy.issue_limit_days)
 
 
 def registration_due(arrived_on: date, cal: WorkCalendar = OFFICIAL, policy: JurisdictionPolicy = LINHE) -> Deadline:

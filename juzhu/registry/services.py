@@ -20,7 +20,7 @@ from juzhu.audit.services import audit_record
 from juzhu.policy import divisions
 from juzhu.policy.calendar import WorkCalendar, add_years, roll_to_working_day
 from juzhu.policy.change import ChangeEffect, address_change_effect
-from juzhu.policy.deadlines import issue_due, registration_due
+from juzhu.policy.deadlines import issue_due_nominal, registration_due
 from juzhu.policy.eligibility import ApplicantFacts, eligibility_check
 from juzhu.policy.endorsement import EndorsementDecision, EndorsementKind, endorsement_decide
 from juzhu.policy.errors import CalendarUnknown, InvalidInput, NotFound, TransitionNotAllowed
@@ -472,12 +472,11 @@ def application_accept(*, actor: Any, application_id: int) -> Application:
             today,
             policy,
         ).raise_if_not()
-    cal = work_calendar()
-    due = issue_due(today, cal, policy)  # nominal is always known; the roll may await the calendar
+    nominal = issue_due_nominal(today, policy)  # the T-holiday roll may await next year's calendar
     app.status = new_status
     app.accepted_on = today
-    app.due_nominal = due.nominal
-    app.due_on = _rolled_or_none(due.nominal, cal)
+    app.due_nominal = nominal
+    app.due_on = _rolled_or_none(nominal, work_calendar())
     app.save(update_fields=["status", "accepted_on", "due_nominal", "due_on"])
     audit_record(
         actor=actor,

@@ -122,3 +122,10 @@ def test_deadline_kinds_are_named() -> None:
         "registration": registration_due,
         "employer_report": employer_report_due,
     } == DEADLINE_KINDS
+
+
+def test_issue_due_nominal_needs_no_calendar_for_next_year():
+    from juzhu.policy.deadlines import issue_due_nominal
+
+    assert issue_due_nominal(date(2026, 12, 20)) == date(2027, 1, 4)
+    assert issue_due_nominal(date(2026, 9, 20)) == date(2026, 10, 5)  # before the National Day roll
