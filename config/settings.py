@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+
+django_stubs_ext.monkeypatch()  # lets admin classes be typed as ModelAdmin[Model] at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,7 +19,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("JUZHU_DEBUG", False)
 # A development key only; production sets JUZHU_SECRET_KEY.
-SECRET_KEY = os.environ.get("JUZHU_SECRET_KEY", "dev-insecure-juzhu-key-change-me")  # noqa: S105
+SECRET_KEY = os.environ.get("JUZHU_SECRET_KEY", "dev-insecure-juzhu-key-change-me")
 ALLOWED_HOSTS = os.environ.get("JUZHU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -70,8 +73,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # Serialise writers instead of failing with "database is locked" under the dev server.
-    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"  # type: ignore[index]
-    DATABASES["default"]["OPTIONS"]["timeout"] = 20  # type: ignore[index]
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,13 +7,13 @@ from juzhu.accounts.models import ApiToken, StaffProfile
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(admin.ModelAdmin[StaffProfile]):
     list_display = ["user", "role", "division_code", "police_station"]
     list_filter = ["role"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "user", "prefix", "created", "last_used", "revoked"]
     fields = ["user", "name", "revoked", "prefix", "created", "last_used"]
     readonly_fields = ["prefix", "created", "last_used"]

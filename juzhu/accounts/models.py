@@ -35,7 +35,9 @@ class StaffProfile(models.Model):
     class Meta:
         verbose_name = "工作人员"
         verbose_name_plural = "工作人员"
-        constraints = [models.CheckConstraint(condition=models.Q(role__in=Role.values), name="staff_role_valid")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="staff_role_valid")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.get_role_display()})"
@@ -74,4 +76,8 @@ class ApiToken(models.Model):
 
     @classmethod
     def find(cls, key: str) -> ApiToken | None:
-        return cls.objects.select_related("user", "user__staff").filter(key_hash=_hash(key), revoked=False).first()
+        return (
+            cls.objects.select_related("user", "user__staff")
+            .filter(key_hash=_hash(key), revoked=False)
+            .first()
+        )

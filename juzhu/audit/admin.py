@@ -7,7 +7,7 @@ from juzhu.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = ["at", "actor_label", "code", "subject_type", "subject_id", "rule"]
     list_filter = ["code", "rule"]
     search_fields = ["subject_id", "actor_label", "code"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
 from juzhu.audit.models import AuditEvent
 
@@ -19,7 +19,7 @@ def audit_record(
     reason: str = "",
 ) -> AuditEvent:
     """Write one audit event; call inside the service's transaction."""
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, User) and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=user,
         actor_label=user.get_username() if user is not None else "system",

@@ -8,7 +8,9 @@ from juzhu.policy.calendar import OFFICIAL, Deadline, WorkCalendar, period_end, 
 from juzhu.policy.parameters import LINHE, JurisdictionPolicy
 
 
-def issue_due(accepted_on: date, cal: WorkCalendar = OFFICIAL, policy: JurisdictionPolicy = LINHE) -> Deadline:
+def issue_due(
+    accepted_on: date, cal: WorkCalendar = OFFICIAL, policy: JurisdictionPolicy = LINHE
+) -> Deadline:
     """LH-3.2-issue-15d: issue within 15 days of acceptance (T-count, T-holiday)."""
     d = period_end(accepted_on, days=policy.issue_limit_days, cal=cal)
     return Deadline(d.due, d.nominal, ("LH-3.2-issue-15d", *d.rules))
@@ -19,7 +21,9 @@ def issue_due_nominal(accepted_on: date, policy: JurisdictionPolicy = LINHE) -> 
     return accepted_on + timedelta(days=policy.issue_limit_days)
 
 
-def registration_due(arrived_on: date, cal: WorkCalendar = OFFICIAL, policy: JurisdictionPolicy = LINHE) -> Deadline:
+def registration_due(
+    arrived_on: date, cal: WorkCalendar = OFFICIAL, policy: JurisdictionPolicy = LINHE
+) -> Deadline:
     """LH-4-register-3d: declare residence within 3 days of arriving (T-count, T-holiday)."""
     d = period_end(arrived_on, days=policy.register_declare_days, cal=cal)
     return Deadline(d.due, d.nominal, ("LH-4-register-3d", *d.rules))

@@ -50,7 +50,10 @@ DOC_LABELS: dict[Doc, tuple[str, str]] = {
     Doc.EMPLOYMENT_CERTIFICATE: ("用人单位出具的劳动关系证明", "employer's certificate of employment"),
     Doc.HIRING_CERTIFICATE: ("录用或聘用证书", "hiring or appointment certificate"),
     Doc.SOCIAL_INSURANCE_RECORD: ("社会保险缴纳凭证", "social insurance payment record"),
-    Doc.PROPERTY_CERTIFICATE: ("自有（亲友）房屋产权证明", "property certificate (own, relative's or friend's)"),
+    Doc.PROPERTY_CERTIFICATE: (
+        "自有（亲友）房屋产权证明",
+        "property certificate (own, relative's or friend's)",
+    ),
     Doc.PURCHASE_CONTRACT: ("购房合同", "house purchase contract"),
     Doc.TENANCY_CONTRACT: ("房屋租赁合同", "tenancy contract"),
     Doc.ACCOMMODATION_CERTIFICATE: (
@@ -202,7 +205,8 @@ def materials_require(requirements: Iterable[Requirement], submitted: Iterable[D
     items = missing(requirements, submitted)
     if items:
         reasons = tuple(
-            Reason(r.rule, f"missing-{r.key}", r.text("zh-hans"), r.text("en"), field="documents") for r in items
+            Reason(r.rule, f"missing-{r.key}", r.text("zh-hans"), r.text("en"), field="documents")
+            for r in items
         )
         raise InvalidInput(
             rule=rule,

@@ -36,5 +36,7 @@ def residence_period_on(history: Iterable[HistoryEntry], on: date) -> ResidenceP
     """The last event on or before ``on`` that set the residence period, and since when."""
     for h in reversed(_upto(history, on)):
         if h.residence_since is not None:
-            return ResidencePeriod(h.residence_since, h.event, h.rule or _RULE.get(h.event, "LH-3.2-issue-15d"))
+            return ResidencePeriod(
+                h.residence_since, h.event, h.rule or _RULE.get(h.event, "LH-3.2-issue-15d")
+            )
     return None

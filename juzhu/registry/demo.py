@@ -40,11 +40,40 @@ DEMO_USERS = [
     ("clerk", Role.CLERK, "juzhu-clerk-demo", "jz_demo_clerk"),
     ("edu-system", Role.SYSTEM, "juzhu-system-demo", "jz_demo_system"),
 ]
-HUKOU = ["150821", "150822", "150102", "152502", "510121", "410522", "130104", "620102", "640522", "220281",
-         "370124", "429004", "500230", "140121", "610581"]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+HUKOU = [
+    "150821",
+    "150822",
+    "150102",
+    "152502",
+    "510121",
+    "410522",
+    "130104",
+    "620102",
+    "640522",
+    "220281",
+    "370124",
+    "429004",
+    "500230",
+    "140121",
+    "610581",
+]
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+    "余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯秀云海燕小龙晓东雪梅春"
-STREETS = ["新华街", "解放街", "胜利路", "五一街", "团结路", "曙光街", "建设路", "利民街", "金川大道", "河套大街"]
+STREETS = [
+    "新华街",
+    "解放街",
+    "胜利路",
+    "五一街",
+    "团结路",
+    "曙光街",
+    "建设路",
+    "利民街",
+    "金川大道",
+    "河套大街",
+]
 ETHNICITIES = ["汉族"] * 8 + ["蒙古族", "回族"]
 
 
@@ -64,7 +93,8 @@ def load_demo(today: date, *, persons: int = 200, seed: int = 150802) -> dict[st
         users = _users()
         for code, name, addr, hall in STATIONS:
             PoliceStation.objects.get_or_create(
-                code=code, defaults={"name": name, "division_code": "150802", "address": addr, "is_service_hall": hall}
+                code=code,
+                defaults={"name": name, "division_code": "150802", "address": addr, "is_service_hall": hall},
             )
     rng = random.Random(seed)  # noqa: S311 -- demo data, not security
     counts: dict[str, int] = {}
@@ -102,19 +132,33 @@ def _register(rng: random.Random, i: int, on: date, clerk: User, **kw: Any) -> P
     number = _number(rng, birth, i, place)
     with clock.at(on):
         services.residence_register(
-            actor=clerk, identity_number=number, name=_name(rng), hukou_division=place,
-            hukou_address=f"户籍地址{place}-{i}号", address=f"临河区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
-            police_station=rng.choice(STATIONS)[0], arrived_on=on - timedelta(days=rng.choice([0, 1, 2, 3, 5])),
-            declared_on=on, ethnicity=rng.choice(ETHNICITIES), phone="demo", **kw,
+            actor=clerk,
+            identity_number=number,
+            name=_name(rng),
+            hukou_division=place,
+            hukou_address=f"户籍地址{place}-{i}号",
+            address=f"临河区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+            police_station=rng.choice(STATIONS)[0],
+            arrived_on=on - timedelta(days=rng.choice([0, 1, 2, 3, 5])),
+            declared_on=on,
+            ethnicity=rng.choice(ETHNICITIES),
+            phone="demo",
+            **kw,
         )
     return Person.objects.get(identity_number=number)
 
 
-def _apply(person: Person, on: date, clerk: User, docs: list[str], kind: CaseKind = CaseKind.FIRST_ISSUE,
-           **kw: Any) -> Application:
+def _apply(
+    person: Person, on: date, clerk: User, docs: list[str], kind: CaseKind = CaseKind.FIRST_ISSUE, **kw: Any
+) -> Application:
     with clock.at(on):
         return services.application_submit(
-            actor=clerk, kind=kind, identity_number=person.identity_number, police_station=HALL, documents=docs, **kw
+            actor=clerk,
+            kind=kind,
+            identity_number=person.identity_number,
+            police_station=HALL,
+            documents=docs,
+            **kw,
         )
 
 
@@ -180,15 +224,22 @@ def application_refused(rng: random.Random, i: int, today: date, users: dict[str
     on = _days_ago(rng, today, 5, 60)
     app = _apply(p, on, users["clerk"], ["identity_card", "photo", "student_card"])
     with clock.at(on + timedelta(days=1)):
-        services.application_refuse(actor=users["supervisor"], application_id=app.pk, reason="学籍证明与本人信息不符")
+        services.application_refuse(
+            actor=users["supervisor"], application_id=app.pk, reason="学籍证明与本人信息不符"
+        )
 
 
 def proxy_for_child(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
     birth = date(today.year - rng.randint(8, 15), rng.randint(1, 12), rng.randint(1, 28))
     p = _register(rng, i, add_months(today, -8), users["clerk"], birth=birth)
     parent = _number(rng, date(birth.year - 28, 3, 3), i + 500, p.hukou_division)
-    _apply(p, _days_ago(rng, today, 0, 5), users["clerk"], ["identity_card", "photo", "student_card",
-           "proxy_identity_card", "household_register"], proxy={"name": "家长", "identity_number": parent, "relation": "parent"})
+    _apply(
+        p,
+        _days_ago(rng, today, 0, 5),
+        users["clerk"],
+        ["identity_card", "photo", "student_card", "proxy_identity_card", "household_register"],
+        proxy={"name": "家长", "identity_number": parent, "relation": "parent"},
+    )
 
 
 def permit_valid(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
@@ -204,8 +255,11 @@ def permit_endorsed(rng: random.Random, i: int, today: date, users: dict[str, Us
     issued = add_years(_days_ago(rng, today, 30, 300), -1)
     permit = _issue(rng, i, issued, users)
     with clock.at(add_years(issued, 1) - timedelta(days=rng.randint(0, 25))):
-        services.permit_endorse(actor=users["clerk"], number=permit.number,
-                                documents=["permit_card", "identity_card", "labour_contract"])
+        services.permit_endorse(
+            actor=users["clerk"],
+            number=permit.number,
+            documents=["permit_card", "identity_card", "labour_contract"],
+        )
 
 
 def permit_suspended(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
@@ -219,25 +273,36 @@ def permit_restored_late(rng: random.Random, i: int, today: date, users: dict[st
     late = add_years(issued, 1) + timedelta(days=rng.randint(20, 60))
     services.permits_sweep(on=late)
     with clock.at(late):
-        services.permit_endorse(actor=users["clerk"], number=permit.number,
-                                documents=["permit_card", "identity_card", "tenancy_contract"])
+        services.permit_endorse(
+            actor=users["clerk"],
+            number=permit.number,
+            documents=["permit_card", "identity_card", "tenancy_contract"],
+        )
 
 
 def permit_moved_within_linhe(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
     permit = _issue(rng, i, _days_ago(rng, today, 60, 300), users)
     with clock.at(_days_ago(rng, today, 1, 40)):
-        services.permit_change_address(actor=users["clerk"], number=permit.number,
-                                       new_address=f"临河区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
-                                       new_division="150802", police_station=rng.choice(STATIONS)[0],
-                                       documents=["permit_card", "identity_card", "tenancy_contract"])
+        services.permit_change_address(
+            actor=users["clerk"],
+            number=permit.number,
+            new_address=f"临河区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+            new_division="150802",
+            police_station=rng.choice(STATIONS)[0],
+            documents=["permit_card", "identity_card", "tenancy_contract"],
+        )
 
 
 def permit_moved_to_wuyuan(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
     permit = _issue(rng, i, _days_ago(rng, today, 60, 300), users)
     with clock.at(_days_ago(rng, today, 1, 40)):
-        services.permit_change_address(actor=users["clerk"], number=permit.number, new_address="五原县隆兴昌镇1号",
-                                       new_division="150821",
-                                       documents=["permit_card", "identity_card", "tenancy_contract"])
+        services.permit_change_address(
+            actor=users["clerk"],
+            number=permit.number,
+            new_address="五原县隆兴昌镇1号",
+            new_division="150821",
+            documents=["permit_card", "identity_card", "tenancy_contract"],
+        )
 
 
 def permit_reissued(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
@@ -253,7 +318,9 @@ def permit_replaced(rng: random.Random, i: int, today: date, users: dict[str, Us
 def _new_card(permit: Permit, on: date, users: dict[str, User], kind: CaseKind) -> None:
     clerk = users["clerk"]
     docs = ["identity_card", "photo"] + (["permit_card"] if kind is CaseKind.REPLACEMENT else [])
-    app = _apply(permit.person, on, clerk, docs, kind=kind, reissue_reason="lost" if kind is CaseKind.REISSUE else "")
+    app = _apply(
+        permit.person, on, clerk, docs, kind=kind, reissue_reason="lost" if kind is CaseKind.REISSUE else ""
+    )
     with clock.at(on):
         services.application_accept(actor=clerk, application_id=app.pk)
         services.application_approve(actor=users["supervisor"], application_id=app.pk)
@@ -262,8 +329,21 @@ def _new_card(permit: Permit, on: date, users: dict[str, User], kind: CaseKind) 
 
 
 _STATES = [
-    registered_recently, application_received, application_notified, application_accepted,
-    application_approved, application_refused, proxy_for_child, permit_valid, permit_valid, permit_in_window,
-    permit_endorsed, permit_suspended, permit_restored_late, permit_moved_within_linhe, permit_moved_to_wuyuan,
-    permit_reissued, permit_replaced,
+    registered_recently,
+    application_received,
+    application_notified,
+    application_accepted,
+    application_approved,
+    application_refused,
+    proxy_for_child,
+    permit_valid,
+    permit_valid,
+    permit_in_window,
+    permit_endorsed,
+    permit_suspended,
+    permit_restored_late,
+    permit_moved_within_linhe,
+    permit_moved_to_wuyuan,
+    permit_reissued,
+    permit_replaced,
 ]

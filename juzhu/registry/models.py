@@ -86,8 +86,12 @@ class ResidenceRegistration(models.Model):
         verbose_name = "居住登记"
         verbose_name_plural = "居住登记"
         constraints = [
-            models.CheckConstraint(condition=Q(declared_on__gte=models.F("arrived_on")), name="reg_declared_after_arrival"),
-            models.UniqueConstraint(fields=["person"], condition=Q(ended_on__isnull=True), name="one_open_registration"),
+            models.CheckConstraint(
+                condition=Q(declared_on__gte=models.F("arrived_on")), name="reg_declared_after_arrival"
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(ended_on__isnull=True), name="one_open_registration"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,7 +120,9 @@ class Application(models.Model):
     submitted_on = models.DateField()
     accepted_on = models.DateField(null=True, blank=True)
     due_nominal = models.DateField(null=True, blank=True)  # acceptance + 15 days (LH-3.2-issue-15d)
-    due_on = models.DateField(null=True, blank=True)  # rolled by T-holiday, once that year's calendar is known
+    due_on = models.DateField(
+        null=True, blank=True
+    )  # rolled by T-holiday, once that year's calendar is known
     decided_on = models.DateField(null=True, blank=True)
     issued_on = models.DateField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
@@ -127,8 +133,12 @@ class Application(models.Model):
         verbose_name = "申请"
         verbose_name_plural = "申请"
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=[s.value for s in AppStatus]), name="app_status_valid"),
-            models.CheckConstraint(condition=Q(kind__in=["first_issue", "replacement", "reissue"]), name="app_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in AppStatus]), name="app_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["first_issue", "replacement", "reissue"]), name="app_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(accepted_on__isnull=True, due_nominal__isnull=True)
                 | Q(accepted_on__isnull=False, due_nominal__isnull=False),
@@ -151,7 +161,9 @@ class Notice(models.Model):
     number = models.CharField(max_length=20, unique=True)
     issued_on = models.DateField()
     items = models.JSONField()  # [{key, rule, any_of: [doc], zh, en}]
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "一次性告知书"
@@ -195,13 +207,21 @@ class Permit(models.Model):
         verbose_name = "居住证"
         verbose_name_plural = "居住证"
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["valid", "suspended", "void"]), name="permit_status_valid"),
-            models.UniqueConstraint(
-                fields=["person"], condition=Q(status__in=["valid", "suspended"]), name="one_live_permit_per_person"
-            ),
-            models.CheckConstraint(condition=Q(next_anniversary__gt=models.F("issue_date")), name="permit_anniversary_after_issue"),
             models.CheckConstraint(
-                condition=~Q(status="suspended") | Q(suspended_on__isnull=False), name="permit_suspended_has_date"
+                condition=Q(status__in=["valid", "suspended", "void"]), name="permit_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=["valid", "suspended"]),
+                name="one_live_permit_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_anniversary__gt=models.F("issue_date")),
+                name="permit_anniversary_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="suspended") | Q(suspended_on__isnull=False),
+                name="permit_suspended_has_date",
             ),
         ]
         indexes = [models.Index(fields=["status", "endorse_by"]), models.Index(fields=["next_anniversary"])]
@@ -222,7 +242,9 @@ class PermitHistory(models.Model):
     residence_since = models.DateField(null=True, blank=True)
     rule = models.CharField(max_length=64)
     data = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -231,8 +253,13 @@ class PermitHistory(models.Model):
         verbose_name_plural = "居住证履历"
         constraints = [
             models.UniqueConstraint(fields=["permit", "seq"], name="permit_history_seq_unique"),
-            models.CheckConstraint(condition=Q(to_status__in=["valid", "suspended", "void"]), name="history_status_valid"),
+            models.CheckConstraint(
+                condition=Q(to_status__in=["valid", "suspended", "void"]), name="history_status_valid"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.permit_id}#{self.seq} {self.event} {self.effective_on}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -250,15 +277,22 @@ class FeeReceipt(models.Model):
     amount = models.DecimalField(max_digits=8, decimal_places=2)
     paid_on = models.DateField()
     rule = models.CharField(max_length=64, default="LH-3.2-fees")
-    cashier = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    cashier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "收费票据"
         verbose_name_plural = "收费票据"
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="fee_non_negative"),
-            models.CheckConstraint(condition=~Q(kind="endorsement") | Q(amount=0), name="fee_endorsement_free"),
+            models.CheckConstraint(
+                condition=~Q(kind="endorsement") | Q(amount=0), name="fee_endorsement_free"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Counter(models.Model):
@@ -270,6 +304,9 @@ class Counter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "year"], name="counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}/{self.year}={self.value}"
 
 
 class IdempotencyRecord(models.Model):
@@ -284,3 +321,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique")]
+
+    def __str__(self) -> str:
+        return self.key

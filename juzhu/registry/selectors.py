@@ -17,7 +17,11 @@ from juzhu.workcal.selectors import work_calendar
 
 
 def permit_get_by_number(number: str) -> Permit:
-    permit = Permit.objects.select_related("person", "supersedes").filter(number=permit_number_normalise(number)).first()
+    permit = (
+        Permit.objects.select_related("person", "supersedes")
+        .filter(number=permit_number_normalise(number))
+        .first()
+    )
     if permit is None:
         raise NotFound(
             rule="LH-3.2-replace",
@@ -30,18 +34,32 @@ def permit_get_by_number(number: str) -> Permit:
 
 
 def application_get(application_id: int) -> Application:
-    app = Application.objects.select_related("person", "police_station", "permit").filter(pk=application_id).first()
+    app = (
+        Application.objects.select_related("person", "police_station", "permit")
+        .filter(pk=application_id)
+        .first()
+    )
     if app is None:
-        raise NotFound(rule="LH-3.2-issue-15d", code="not-found", zh="未找到该申请。", en="Application not found.",
-                       fields=("application_id",))
+        raise NotFound(
+            rule="LH-3.2-issue-15d",
+            code="not-found",
+            zh="未找到该申请。",
+            en="Application not found.",
+            fields=("application_id",),
+        )
     return app
 
 
 def person_get(person_id: int) -> Person:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise NotFound(rule="LH-3.1-identity", code="not-found", zh="未找到该人员。", en="Person not found.",
-                       fields=("person_id",))
+        raise NotFound(
+            rule="LH-3.1-identity",
+            code="not-found",
+            zh="未找到该人员。",
+            en="Person not found.",
+            fields=("person_id",),
+        )
     return person
 
 
@@ -95,8 +113,13 @@ def permit_verify(number: str, on: date) -> Verification:
     """Status of a card on a date, from its own history (history-exact)."""
     permit = permit_get_by_number(number)
     status = status_on(_entries(PermitHistory.objects.filter(permit=permit)), on)
-    return Verification(number=permit.number, on=on, status=status, holder=mask_name(permit.card_name),
-                        rule=_VERIFY_RULE[status])
+    return Verification(
+        number=permit.number,
+        on=on,
+        status=status,
+        holder=mask_name(permit.card_name),
+        rule=_VERIFY_RULE[status],
+    )
 
 
 _VERIFY_RULE: dict[PermitStatus | None, str] = {
@@ -122,7 +145,9 @@ def permit_view(permit: Permit, on: date) -> PermitView:
     )
 
 
-def applications_queue(*, status: list[str] | None = None, police_station: str | None = None) -> QuerySet[Application]:
+def applications_queue(
+    *, status: list[str] | None = None, police_station: str | None = None
+) -> QuerySet[Application]:
     """Open cases, the nearest 15-day due date first."""
     qs = Application.objects.select_related("person", "police_station")
     if status:

@@ -26,17 +26,25 @@ from juzhu.policy.endorsement import EndorsementDecision, EndorsementKind, endor
 from juzhu.policy.errors import CalendarUnknown, InvalidInput, NotFound, TransitionNotAllowed
 from juzhu.policy.fees import fee_check_charge
 from juzhu.policy.identity import identity_parse
-from juzhu.policy.lifecycle import AppAction, AppStatus, PermitEvent, PermitStatus, application_next, permit_next
+from juzhu.policy.lifecycle import (
+    AppAction,
+    AppStatus,
+    PermitEvent,
+    PermitStatus,
+    application_next,
+    permit_next,
+)
 from juzhu.policy.materials import (
     CaseKind,
     Doc,
-    Notice as PolicyNotice,
     Requirement,
     checklist,
     docs_parse,
     materials_require,
-    missing,
     notice_for,
+)
+from juzhu.policy.materials import (
+    Notice as PolicyNotice,
 )
 from juzhu.policy.numbers import permit_number_make, permit_number_normalise
 from juzhu.policy.parameters import LINHE, JurisdictionPolicy
@@ -94,7 +102,9 @@ def _station(code: str) -> PoliceStation:
 
 
 def _not_found(what_zh: str, what_en: str, field: str, rule: str) -> NotFound:
-    return NotFound(rule=rule, code="not-found", zh=f"未找到{what_zh}。", en=f"{what_en} not found.", fields=(field,))
+    return NotFound(
+        rule=rule, code="not-found", zh=f"未找到{what_zh}。", en=f"{what_en} not found.", fields=(field,)
+    )
 
 
 def _lock_application(application_id: int) -> Application:
@@ -166,7 +176,11 @@ def _proxy_fields(person: Person, proxy: dict[str, str] | None, on: date) -> dic
             en="The proxy cannot be the applicant.",
             fields=("proxy.identity_number",),
         )
-    return {"proxy_name": proxy.get("name", "")[:50], "proxy_identity_number": info.number, "proxy_relation": relation}
+    return {
+        "proxy_name": proxy.get("name", "")[:50],
+        "proxy_identity_number": info.number,
+        "proxy_relation": relation,
+    }
 
 
 def _person_by_identity(identity_number: str) -> Person:
@@ -255,8 +269,12 @@ def residence_register(
             for k, v in changed.items():
                 setattr(person, k, v)
             person.save(update_fields=list(changed))
-            audit_record(actor=actor, code="person.updated", subject=person, person_id=person.pk, old=old, new=changed)
-    previous = ResidenceRegistration.objects.select_for_update().filter(person=person, ended_on__isnull=True).first()
+            audit_record(
+                actor=actor, code="person.updated", subject=person, person_id=person.pk, old=old, new=changed
+            )
+    previous = (
+        ResidenceRegistration.objects.select_for_update().filter(person=person, ended_on__isnull=True).first()
+    )
     if previous is not None:
         if previous.declared_on > declared_on:
             raise InvalidInput(
@@ -290,7 +308,12 @@ def residence_register(
         subject=reg,
         person_id=person.pk,
         rule="LH-4-register-3d",
-        new={"address": address, "arrived_on": str(arrived_on), "declared_on": str(declared_on), "due_on": str(due)},
+        new={
+            "address": address,
+            "arrived_on": str(arrived_on),
+            "declared_on": str(declared_on),
+            "due_on": str(due),
+        },
     )
     return reg
 
@@ -381,7 +404,9 @@ def application_requirements(app: Application) -> tuple[Requirement, ...]:
 
 
 def notice_requirements(notice: Notice) -> tuple[Requirement, ...]:
-    return tuple(Requirement(i["key"], i["rule"], frozenset(Doc(d) for d in i["any_of"])) for i in notice.items)
+    return tuple(
+        Requirement(i["key"], i["rule"], frozenset(Doc(d) for d in i["any_of"])) for i in notice.items
+    )
 
 
 @transaction.atomic
@@ -406,7 +431,13 @@ def application_notify(*, actor: Any, application_id: int) -> Notice:
         number=f"GZ{today.year}{_next_number('notice', today.year):07d}",
         issued_on=today,
         items=[
-            {"key": r.key, "rule": r.rule, "any_of": sorted(d.value for d in r.any_of), "zh": r.text(), "en": r.text("en")}
+            {
+                "key": r.key,
+                "rule": r.rule,
+                "any_of": sorted(d.value for d in r.any_of),
+                "zh": r.text(),
+                "en": r.text("en"),
+            }
             for r in notice.items
         ],
         issued_by=actor,
@@ -485,7 +516,11 @@ def application_accept(*, actor: Any, application_id: int) -> Application:
         person_id=app.person_id,
         rule="LH-3.2-issue-15d",
         old={"status": old_status},
-        new={"status": new_status.value, "accepted_on": str(today), "due_on": str(app.due_on or app.due_nominal)},
+        new={
+            "status": new_status.value,
+            "accepted_on": str(today),
+            "due_on": str(app.due_on or app.due_nominal),
+        },
     )
     return app
 
@@ -514,7 +549,11 @@ def application_approve(*, actor: Any, application_id: int) -> Application:
     app.decided_on = clock.today()
     app.save(update_fields=["status", "decided_on"])
     audit_record(
-        actor=actor, code="application.approved", subject=app, person_id=app.person_id, old={"status": old},
+        actor=actor,
+        code="application.approved",
+        subject=app,
+        person_id=app.person_id,
+        old={"status": old},
         new={"status": new_status.value},
     )
     return app
@@ -540,8 +579,13 @@ def application_refuse(*, actor: Any, application_id: int, reason: str) -> Appli
     app.decision_reason = reason.strip()
     app.save(update_fields=["status", "decided_on", "decision_reason"])
     audit_record(
-        actor=actor, code="application.refused", subject=app, person_id=app.person_id, old={"status": old},
-        new={"status": new_status.value}, reason=app.decision_reason,
+        actor=actor,
+        code="application.refused",
+        subject=app,
+        person_id=app.person_id,
+        old={"status": old},
+        new={"status": new_status.value},
+        reason=app.decision_reason,
     )
     return app
 
@@ -555,11 +599,17 @@ def fee_charge(*, actor: Any, application_id: int, amount: Decimal) -> FeeReceip
     fee = fee_check_charge(CaseKind(app.kind), amount, policy)
     if FeeReceipt.objects.filter(application=app).exists():
         raise TransitionNotAllowed(
-            rule="LH-3.2-fees", code="fee-already-paid", zh="该申请已缴费。", en="The fee has already been paid."
+            rule="LH-3.2-fees",
+            code="fee-already-paid",
+            zh="该申请已缴费。",
+            en="The fee has already been paid.",
         )
     if app.status in (AppStatus.REFUSED, AppStatus.ISSUED):
         raise TransitionNotAllowed(
-            rule="LH-3.2-fees", code="fee-closed-case", zh="该申请已办结，不能收费。", en="The case is closed."
+            rule="LH-3.2-fees",
+            code="fee-closed-case",
+            zh="该申请已办结，不能收费。",
+            en="The case is closed.",
         )
     today = clock.today()
     receipt = FeeReceipt.objects.create(
@@ -573,7 +623,11 @@ def fee_charge(*, actor: Any, application_id: int, amount: Decimal) -> FeeReceip
         cashier=actor,
     )
     audit_record(
-        actor=actor, code="fee.charged", subject=receipt, person_id=app.person_id, rule=fee.rule,
+        actor=actor,
+        code="fee.charged",
+        subject=receipt,
+        person_id=app.person_id,
+        rule=fee.rule,
         new={"amount": str(fee.amount), "application": app.number},
     )
     return receipt
@@ -598,9 +652,17 @@ def application_issue(*, actor: Any, application_id: int) -> Permit:
     app.issued_on = today
     app.save(update_fields=["status", "permit", "issued_on"])
     audit_record(
-        actor=actor, code="application.issued", subject=app, person_id=person.pk, rule="LH-3.2-issue-15d",
+        actor=actor,
+        code="application.issued",
+        subject=app,
+        person_id=person.pk,
+        rule="LH-3.2-issue-15d",
         old={"status": AppStatus.APPROVED.value},
-        new={"status": new_status.value, "permit": permit.number, "on_time": bool(app.due_on and today <= app.due_on)},
+        new={
+            "status": new_status.value,
+            "permit": permit.number,
+            "on_time": bool(app.due_on and today <= app.due_on),
+        },
     )
     return permit
 
@@ -627,7 +689,10 @@ def _permit_issue_first(
     reg = ResidenceRegistration.objects.filter(person=person, ended_on__isnull=True).first()
     if reg is None:
         raise TransitionNotAllowed(
-            rule="LH-3.1-registered-6m", code="no-registration", zh="没有有效的居住登记。", en="No open residence registration."
+            rule="LH-3.1-registered-6m",
+            code="no-registration",
+            zh="没有有效的居住登记。",
+            en="No open residence registration.",
         )
     nxt = add_years(today, 1)
     permit = Permit.objects.create(
@@ -645,12 +710,25 @@ def _permit_issue_first(
     )
     permit.lineage = permit
     _history_append(
-        permit, PermitEvent.ISSUED, effective_on=today, from_status="", to_status=permit.status,
-        rule="LH-3.2-issue-15d", actor=actor, residence_since=today, data={"application": app.number},
+        permit,
+        PermitEvent.ISSUED,
+        effective_on=today,
+        from_status="",
+        to_status=permit.status,
+        rule="LH-3.2-issue-15d",
+        actor=actor,
+        residence_since=today,
+        data={"application": app.number},
     )
     permit.save(update_fields=["lineage", "last_seq"])
-    audit_record(actor=actor, code="permit.issued", subject=permit, person_id=person.pk, rule="LH-3.2-issue-15d",
-                 new={"number": permit.number, "issue_date": str(today), "next_anniversary": str(nxt)})
+    audit_record(
+        actor=actor,
+        code="permit.issued",
+        subject=permit,
+        person_id=person.pk,
+        rule="LH-3.2-issue-15d",
+        new={"number": permit.number, "issue_date": str(today), "next_anniversary": str(nxt)},
+    )
     return permit
 
 
@@ -664,8 +742,8 @@ def _permit_issue_new_card(
             zh="换领、补领须先缴纳证件工本费。",
             en="The card fee must be paid before a replacement or reissue card is issued.",
         )
-    assert app.old_permit_id is not None  # set by application_submit for these kinds
-    old = Permit.objects.select_for_update().get(pk=app.old_permit_id)
+    # application_submit sets old_permit for every replacement and reissue.
+    old = Permit.objects.select_for_update().get(pk=app.old_permit_id or 0)
     event = PermitEvent.REPLACED if kind is CaseKind.REPLACEMENT else PermitEvent.REISSUED
     old_status = PermitStatus(old.status)
     carried = permit_next(None, event, carried=old_status)
@@ -673,8 +751,14 @@ def _permit_issue_new_card(
     # Void first: at most one live card per person is a database constraint (LH-3.2-replace).
     old.status = void
     _history_append(
-        old, PermitEvent.VOIDED, effective_on=today, from_status=old_status, to_status=void, rule="LH-3.2-replace",
-        actor=actor, data={"application": app.number, "kind": kind.value, "reason": app.reissue_reason},
+        old,
+        PermitEvent.VOIDED,
+        effective_on=today,
+        from_status=old_status,
+        to_status=void,
+        rule="LH-3.2-replace",
+        actor=actor,
+        data={"application": app.number, "kind": kind.value, "reason": app.reissue_reason},
     )
     old.save(update_fields=["status", "last_seq"])
     new = Permit.objects.create(
@@ -694,13 +778,25 @@ def _permit_issue_new_card(
         **_card_fields(person),
     )
     _history_append(
-        new, event, effective_on=today, from_status="", to_status=carried, rule="LH-3.2-replace", actor=actor,
-        residence_since=old.residence_since, data={"supersedes": old.number, "application": app.number},
+        new,
+        event,
+        effective_on=today,
+        from_status="",
+        to_status=carried,
+        rule="LH-3.2-replace",
+        actor=actor,
+        residence_since=old.residence_since,
+        data={"supersedes": old.number, "application": app.number},
     )
     new.save(update_fields=["last_seq"])
     audit_record(
-        actor=actor, code=f"permit.{event.value}", subject=new, person_id=person.pk, rule="LH-3.2-replace",
-        old={"number": old.number, "status": old_status.value}, new={"number": new.number, "old_status": void.value},
+        actor=actor,
+        code=f"permit.{event.value}",
+        subject=new,
+        person_id=person.pk,
+        rule="LH-3.2-replace",
+        old={"number": old.number, "status": old_status.value},
+        new={"number": new.number, "old_status": void.value},
     )
     return new
 
@@ -727,26 +823,46 @@ def permit_endorse(
         _proxy_fields(permit.person, proxy, today)
     if permit.status == PermitStatus.VOID:
         permit_next(PermitStatus.VOID, PermitEvent.ENDORSED)  # raises, naming the status
-    materials_require(checklist(CaseKind.ENDORSEMENT, proxy=bool(proxy)), docs_parse(documents), "LH-3.2-endorse-window")
+    materials_require(
+        checklist(CaseKind.ENDORSEMENT, proxy=bool(proxy)), docs_parse(documents), "LH-3.2-endorse-window"
+    )
     cal = work_calendar()
     decision = endorsement_decide(permit.issue_date, permit.next_anniversary, today, cal, policy)
-    old = {"status": permit.status, "next_anniversary": str(permit.next_anniversary), "residence_since": str(permit.residence_since)}
+    old = {
+        "status": permit.status,
+        "next_anniversary": str(permit.next_anniversary),
+        "residence_since": str(permit.residence_since),
+    }
     fields = ["status", "next_anniversary", "endorse_by", "last_seq"]
     if decision.kind is EndorsementKind.LATE:
         if permit.status == PermitStatus.VALID:
             # The daily sweep has not run yet: record the suspension the dates imply first.
-            assert decision.suspended_from is not None
+            suspended_from = decision.suspended_from or permit.next_anniversary
             to = permit_next(PermitStatus.VALID, PermitEvent.SUSPENDED)
             _history_append(
-                permit, PermitEvent.SUSPENDED, effective_on=decision.suspended_from, from_status=permit.status,
-                to_status=to, rule="LH-3.2-endorse-overdue", actor=None,
-                data={"endorse_by": str(permit.endorse_by or permit.next_anniversary), "recorded_by": "endorsement"},
+                permit,
+                PermitEvent.SUSPENDED,
+                effective_on=suspended_from,
+                from_status=permit.status,
+                to_status=to,
+                rule="LH-3.2-endorse-overdue",
+                actor=None,
+                data={
+                    "endorse_by": str(permit.endorse_by or permit.next_anniversary),
+                    "recorded_by": "endorsement",
+                },
             )
             permit.status = to
         to = permit_next(PermitStatus(permit.status), PermitEvent.ENDORSED_LATE)
         _history_append(
-            permit, PermitEvent.ENDORSED_LATE, effective_on=today, from_status=permit.status, to_status=to,
-            rule="LH-3.2-endorse-late", actor=actor, residence_since=today,
+            permit,
+            PermitEvent.ENDORSED_LATE,
+            effective_on=today,
+            from_status=permit.status,
+            to_status=to,
+            rule="LH-3.2-endorse-late",
+            actor=actor,
+            residence_since=today,
             data={"next_anniversary": str(decision.next_anniversary)},
         )
         permit.status = to
@@ -756,17 +872,31 @@ def permit_endorse(
     else:
         to = permit_next(PermitStatus(permit.status), PermitEvent.ENDORSED)
         _history_append(
-            permit, PermitEvent.ENDORSED, effective_on=today, from_status=permit.status, to_status=to,
-            rule="LH-3.2-endorse-window", actor=actor, data={"next_anniversary": str(decision.next_anniversary)},
+            permit,
+            PermitEvent.ENDORSED,
+            effective_on=today,
+            from_status=permit.status,
+            to_status=to,
+            rule="LH-3.2-endorse-window",
+            actor=actor,
+            data={"next_anniversary": str(decision.next_anniversary)},
         )
         permit.status = to
     permit.next_anniversary = decision.next_anniversary
     permit.endorse_by = _rolled_or_none(decision.next_anniversary, cal)
     permit.save(update_fields=fields)
     audit_record(
-        actor=actor, code=f"permit.endorsed{'_late' if decision.kind is EndorsementKind.LATE else ''}",
-        subject=permit, person_id=permit.person_id, rule=decision.rules[0], old=old,
-        new={"status": permit.status, "next_anniversary": str(permit.next_anniversary), "residence_since": str(permit.residence_since)},
+        actor=actor,
+        code=f"permit.endorsed{'_late' if decision.kind is EndorsementKind.LATE else ''}",
+        subject=permit,
+        person_id=permit.person_id,
+        rule=decision.rules[0],
+        old=old,
+        new={
+            "status": permit.status,
+            "next_anniversary": str(permit.next_anniversary),
+            "residence_since": str(permit.residence_since),
+        },
     )
     return EndorseResult(permit, decision)
 
@@ -797,17 +927,35 @@ def permit_change_address(
     station = _station(police_station) if police_station else None
     today = clock.today()
     effect = address_change_effect(
-        permit.residence_division, new_division, today, permit.issue_date, permit.residence_since, permit.next_anniversary
+        permit.residence_division,
+        new_division,
+        today,
+        permit.issue_date,
+        permit.residence_since,
+        permit.next_anniversary,
     )
     old = {
-        "address": permit.residence_address, "division": permit.residence_division,
-        "issue_date": str(permit.issue_date), "residence_since": str(permit.residence_since),
+        "address": permit.residence_address,
+        "division": permit.residence_division,
+        "issue_date": str(permit.issue_date),
+        "residence_since": str(permit.residence_since),
     }
     restarted = effect.residence_since != permit.residence_since or effect.issue_date != permit.issue_date
     _history_append(
-        permit, PermitEvent.ADDRESS_CHANGED, effective_on=today, from_status=permit.status, to_status=to,
-        rule=effect.rule, actor=actor, residence_since=effect.residence_since if restarted else None,
-        data={**old, "new_address": new_address, "new_division": new_division, "relation": effect.relation.value},
+        permit,
+        PermitEvent.ADDRESS_CHANGED,
+        effective_on=today,
+        from_status=permit.status,
+        to_status=to,
+        rule=effect.rule,
+        actor=actor,
+        residence_since=effect.residence_since if restarted else None,
+        data={
+            **old,
+            "new_address": new_address,
+            "new_division": new_division,
+            "relation": effect.relation.value,
+        },
     )
     permit.status = to
     permit.residence_address = new_address
@@ -816,24 +964,51 @@ def permit_change_address(
     permit.residence_since = effect.residence_since
     permit.next_anniversary = effect.next_anniversary
     permit.endorse_by = _rolled_or_none(effect.next_anniversary, work_calendar())
-    permit.save(update_fields=[
-        "status", "residence_address", "residence_division", "issue_date", "residence_since",
-        "next_anniversary", "endorse_by", "last_seq",
-    ])
-    reg = ResidenceRegistration.objects.select_for_update().filter(person_id=permit.person_id, ended_on__isnull=True).first()
+    permit.save(
+        update_fields=[
+            "status",
+            "residence_address",
+            "residence_division",
+            "issue_date",
+            "residence_since",
+            "next_anniversary",
+            "endorse_by",
+            "last_seq",
+        ]
+    )
+    reg = (
+        ResidenceRegistration.objects.select_for_update()
+        .filter(person_id=permit.person_id, ended_on__isnull=True)
+        .first()
+    )
     if reg is not None:
         reg.ended_on = today
         reg.save(update_fields=["ended_on"])
     if station is not None:
         ResidenceRegistration.objects.create(
-            person_id=permit.person_id, kind=ResidenceRegistration.Kind.CHANGE, address=new_address,
-            division_code=new_division, police_station=station, arrived_on=today, declared_on=today,
-            due_on=None, on_time=True,
+            person_id=permit.person_id,
+            kind=ResidenceRegistration.Kind.CHANGE,
+            address=new_address,
+            division_code=new_division,
+            police_station=station,
+            arrived_on=today,
+            declared_on=today,
+            due_on=None,
+            on_time=True,
         )
     audit_record(
-        actor=actor, code="permit.address_changed", subject=permit, person_id=permit.person_id, rule=effect.rule,
-        old=old, new={"address": new_address, "division": new_division, "issue_date": str(effect.issue_date),
-                      "residence_since": str(effect.residence_since)},
+        actor=actor,
+        code="permit.address_changed",
+        subject=permit,
+        person_id=permit.person_id,
+        rule=effect.rule,
+        old=old,
+        new={
+            "address": new_address,
+            "division": new_division,
+            "issue_date": str(effect.issue_date),
+            "residence_since": str(effect.residence_since),
+        },
     )
     return ChangeResult(permit, effect)
 
@@ -871,8 +1046,17 @@ def permits_sweep(*, on: date, actor: Any = None) -> SweepResult:
         for nominal in list(pending):
             last = _rolled_or_none(nominal, cal)
             if last is not None:
-                rolled += Permit.objects.filter(endorse_by__isnull=True, next_anniversary=nominal).update(endorse_by=last)
-        for nominal in list(Application.objects.filter(due_nominal__isnull=False, due_on__isnull=True).values_list("due_nominal", flat=True).distinct()):
+                rolled += Permit.objects.filter(endorse_by__isnull=True, next_anniversary=nominal).update(
+                    endorse_by=last
+                )
+        for app_nominal in list(
+            Application.objects.filter(due_nominal__isnull=False, due_on__isnull=True)
+            .values_list("due_nominal", flat=True)
+            .distinct()
+        ):
+            if app_nominal is None:
+                continue
+            nominal = app_nominal
             last = _rolled_or_none(nominal, cal)
             if last is not None:
                 Application.objects.filter(due_on__isnull=True, due_nominal=nominal).update(due_on=last)
@@ -880,7 +1064,10 @@ def permits_sweep(*, on: date, actor: Any = None) -> SweepResult:
         suspended = _suspend_overdue(on)
         if suspended:
             audit_record(
-                actor=actor, code="sweep.suspended", subject=_SweepSubject(on), rule="LH-3.2-endorse-overdue",
+                actor=actor,
+                code="sweep.suspended",
+                subject=_SweepSubject(on),
+                rule="LH-3.2-endorse-overdue",
                 new={"on": str(on), "suspended": suspended},
             )
     return SweepResult(on, rolled, suspended)
@@ -915,7 +1102,7 @@ def _suspend_overdue(on: date) -> int:
                 """,  # noqa: S608 -- table names come from the models, values are parameters
                 {"on": on, "rule": rule},
             )
-            return cur.rowcount
+            return int(cur.rowcount)
         # SQLite serialises writers, so the two statements see the same rows.
         cur.execute(
             f"""
@@ -934,4 +1121,4 @@ def _suspend_overdue(on: date) -> int:
             """,  # noqa: S608
             [on.isoformat()],
         )
-        return cur.rowcount
+        return int(cur.rowcount)

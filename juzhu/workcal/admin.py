@@ -4,12 +4,12 @@ from juzhu.workcal.models import DeclaredYear, HolidayOverride
 
 
 @admin.register(HolidayOverride)
-class HolidayOverrideAdmin(admin.ModelAdmin):
+class HolidayOverrideAdmin(admin.ModelAdmin[HolidayOverride]):
     list_display = ["date", "is_working_day", "note"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
 
 
 @admin.register(DeclaredYear)
-class DeclaredYearAdmin(admin.ModelAdmin):
+class DeclaredYearAdmin(admin.ModelAdmin[DeclaredYear]):
     list_display = ["year", "note"]

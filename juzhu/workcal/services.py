@@ -39,7 +39,9 @@ def holidays_import_csv(text: str, *, declare_years: bool = True) -> int:
         rows.append((d, flag in TRUE, (row.get("note") or "").strip()[:200]))
     with transaction.atomic():
         for d, working, note in rows:
-            HolidayOverride.objects.update_or_create(date=d, defaults={"is_working_day": working, "note": note})
+            HolidayOverride.objects.update_or_create(
+                date=d, defaults={"is_working_day": working, "note": note}
+            )
         if declare_years:
             for year in sorted({d.year for d, _, _ in rows}):
                 DeclaredYear.objects.get_or_create(year=year, defaults={"note": "imported from CSV"})

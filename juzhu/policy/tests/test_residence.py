@@ -67,8 +67,14 @@ def test_full_years_of_residence(since: date, on: date, years: int) -> None:
 def test_a_move_to_another_city_cites_the_other_city_rule():
     history = [
         HistoryEntry(1, PermitEvent.ISSUED, date(2025, 3, 1), PermitStatus.VALID, date(2025, 3, 1)),
-        HistoryEntry(2, PermitEvent.ADDRESS_CHANGED, date(2026, 5, 6), PermitStatus.VALID, date(2026, 5, 6),
-                     "LH-3.2-change-other-city"),
+        HistoryEntry(
+            2,
+            PermitEvent.ADDRESS_CHANGED,
+            date(2026, 5, 6),
+            PermitStatus.VALID,
+            date(2026, 5, 6),
+            "LH-3.2-change-other-city",
+        ),
     ]
     period = residence_period_on(history, date(2026, 5, 6))
     assert (period.since, period.rule) == (date(2026, 5, 6), "LH-3.2-change-other-city")

@@ -31,7 +31,9 @@ def staff(username: str = "clerk", role: str = Role.CLERK, division: str = "1508
     return user
 
 
-def station(code: str = "150802001", name: str = "临河区公安局户籍服务大厅", division: str = "150802") -> PoliceStation:
+def station(
+    code: str = "150802001", name: str = "临河区公安局户籍服务大厅", division: str = "150802"
+) -> PoliceStation:
     obj, _ = PoliceStation.objects.get_or_create(
         code=code, defaults={"name": name, "division_code": division, "is_service_hall": True}
     )
@@ -42,14 +44,26 @@ FIRST_DOCS = ["identity_card", "photo", "labour_contract"]
 
 
 def registered(
-    clerk: User, *, number: str, registered_on: date, hukou: str = "510121", station_code: str = "150802001", **kw: Any
+    clerk: User,
+    *,
+    number: str,
+    registered_on: date,
+    hukou: str = "510121",
+    station_code: str = "150802001",
+    **kw: Any,
 ) -> None:
     station(station_code)
     with today_is(registered_on):
         services.residence_register(
-            actor=clerk, identity_number=number, name=kw.pop("name", "王小明"), hukou_division=hukou,
-            hukou_address="四川省金堂县赵镇某街1号", address="临河区新华街1号", police_station=station_code,
-            arrived_on=registered_on, **kw,
+            actor=clerk,
+            identity_number=number,
+            name=kw.pop("name", "王小明"),
+            hukou_division=hukou,
+            hukou_address="四川省金堂县赵镇某街1号",
+            address="临河区新华街1号",
+            police_station=station_code,
+            arrived_on=registered_on,
+            **kw,
         )
 
 
@@ -60,7 +74,10 @@ def issued_permit(
     registered(clerk, number=number, registered_on=registered_on, **kw)
     with today_is(issued_on):
         app = services.application_submit(
-            actor=clerk, kind=CaseKind.FIRST_ISSUE, identity_number=number, police_station="150802001",
+            actor=clerk,
+            kind=CaseKind.FIRST_ISSUE,
+            identity_number=number,
+            police_station="150802001",
             documents=FIRST_DOCS,
         )
         services.application_accept(actor=clerk, application_id=app.pk)
@@ -72,8 +89,12 @@ def new_card(clerk: User, permit: Permit, kind: CaseKind, on: date, fee: Decimal
     with today_is(on):
         docs = ["identity_card", "photo"] + (["permit_card"] if kind is CaseKind.REPLACEMENT else [])
         app = services.application_submit(
-            actor=clerk, kind=kind, identity_number=permit.person.identity_number, police_station="150802001",
-            documents=docs, reissue_reason="lost" if kind is CaseKind.REISSUE else "",
+            actor=clerk,
+            kind=kind,
+            identity_number=permit.person.identity_number,
+            police_station="150802001",
+            documents=docs,
+            reissue_reason="lost" if kind is CaseKind.REISSUE else "",
         )
         services.application_accept(actor=clerk, application_id=app.pk)
         supervisor = User.objects.get(username="supervisor")

@@ -23,8 +23,12 @@ NUM = identity_number(date(1990, 5, 17))
 def submit(clerk, docs, on, number=NUM, **kw):
     with today_is(on):
         return services.application_submit(
-            actor=clerk, kind=kw.pop("kind", CaseKind.FIRST_ISSUE), identity_number=number,
-            police_station="150802001", documents=docs, **kw,
+            actor=clerk,
+            kind=kw.pop("kind", CaseKind.FIRST_ISSUE),
+            identity_number=number,
+            police_station="150802001",
+            documents=docs,
+            **kw,
         )
 
 
@@ -36,15 +40,27 @@ def submit(clerk, docs, on, number=NUM, **kw):
     [
         (date(2026, 11, 2), date(2026, 11, 5), date(2026, 11, 5), True),  # Mon + 3 = Thu, last good day
         (date(2026, 11, 2), date(2026, 11, 6), date(2026, 11, 5), False),  # first late day
-        (date(2026, 9, 28), date(2026, 10, 8), date(2026, 10, 8), True),  # 10-01 is National Day: rolled to 10-08
+        (
+            date(2026, 9, 28),
+            date(2026, 10, 8),
+            date(2026, 10, 8),
+            True,
+        ),  # 10-01 is National Day: rolled to 10-08
         (date(2026, 9, 28), date(2026, 10, 9), date(2026, 10, 8), False),
     ],
 )
 def test_registration_due_date_and_on_time(clerk, arrived, declared, due, on_time):
     with today_is(declared):
         reg = services.residence_register(
-            actor=clerk, identity_number=NUM, name="王小明", hukou_division="510121", hukou_address="金堂县",
-            address="临河区新华街1号", police_station="150802001", arrived_on=arrived, declared_on=declared,
+            actor=clerk,
+            identity_number=NUM,
+            name="王小明",
+            hukou_division="510121",
+            hukou_address="金堂县",
+            address="临河区新华街1号",
+            police_station="150802001",
+            arrived_on=arrived,
+            declared_on=declared,
         )
     assert (reg.due_on, reg.on_time) == (due, on_time)
 
@@ -59,8 +75,14 @@ def test_a_new_registration_closes_the_previous_one(clerk):
 def test_registration_refuses_a_bad_identity_number_and_writes_nothing(clerk):
     with today_is(date(2026, 11, 2)), pytest.raises(InvalidIdentityNumber) as e:
         services.residence_register(
-            actor=clerk, identity_number=NUM[:-1] + ("0" if NUM[-1] != "0" else "1"), name="王", hukou_division="510121",
-            hukou_address="x", address="y", police_station="150802001", arrived_on=date(2026, 11, 1),
+            actor=clerk,
+            identity_number=NUM[:-1] + ("0" if NUM[-1] != "0" else "1"),
+            name="王",
+            hukou_division="510121",
+            hukou_address="x",
+            address="y",
+            police_station="150802001",
+            arrived_on=date(2026, 11, 1),
         )
     assert e.value.rule == "LH-3.1-identity"
     assert ResidenceRegistration.objects.count() == 0
@@ -82,7 +104,9 @@ def test_notice_lists_everything_missing_once_and_supplying_it_completes_the_cas
             services.application_notify(actor=clerk, application_id=app.pk)
         assert again.value.rule == "LH-3.2-one-time-notice"
     with today_is(date(2026, 8, 10)):
-        services.application_supplement(actor=clerk, application_id=app.pk, documents=["photo", "student_card"])
+        services.application_supplement(
+            actor=clerk, application_id=app.pk, documents=["photo", "student_card"]
+        )
         accepted = services.application_accept(actor=clerk, application_id=app.pk)
     assert accepted.status == "accepted"
     assert accepted.accepted_on == date(2026, 8, 10)
@@ -189,7 +213,9 @@ def test_a_clerk_cannot_approve_and_a_refusal_needs_a_reason(clerk, supervisor):
 
 
 def test_the_first_issue_workflow_leaves_this_audit_trail(clerk, supervisor):
-    permit = issued_permit(clerk, supervisor, number=NUM, registered_on=date(2025, 1, 5), issued_on=date(2026, 8, 3))
+    permit = issued_permit(
+        clerk, supervisor, number=NUM, registered_on=date(2025, 1, 5), issued_on=date(2026, 8, 3)
+    )
     codes = list(AuditEvent.objects.filter(person_id=permit.person_id).values_list("code", "actor_label"))
     assert codes == [
         ("registration.declared", "clerk"),
@@ -211,7 +237,9 @@ def test_a_second_first_issue_is_refused_while_a_permit_is_live(clerk, superviso
 
 
 def test_the_database_allows_one_live_permit_per_person(clerk, supervisor):
-    permit = issued_permit(clerk, supervisor, number=NUM, registered_on=date(2025, 1, 5), issued_on=date(2026, 8, 3))
+    permit = issued_permit(
+        clerk, supervisor, number=NUM, registered_on=date(2025, 1, 5), issued_on=date(2026, 8, 3)
+    )
     permit.pk, permit.number, permit.lineage = None, "150802202600000099", None
     with pytest.raises(IntegrityError), transaction.atomic():
         permit.save()
@@ -219,8 +247,12 @@ def test_the_database_allows_one_live_permit_per_person(clerk, supervisor):
 
 
 def test_replacement_needs_the_card_fee_and_exactly_the_set_amount(clerk, supervisor):
-    permit = issued_permit(clerk, supervisor, number=NUM, registered_on=date(2025, 1, 5), issued_on=date(2026, 8, 3))
-    app = submit(clerk, ["identity_card", "photo", "permit_card"], date(2026, 9, 1), kind=CaseKind.REPLACEMENT)
+    permit = issued_permit(
+        clerk, supervisor, number=NUM, registered_on=date(2025, 1, 5), issued_on=date(2026, 8, 3)
+    )
+    app = submit(
+        clerk, ["identity_card", "photo", "permit_card"], date(2026, 9, 1), kind=CaseKind.REPLACEMENT
+    )
     with today_is(date(2026, 9, 1)):
         services.application_accept(actor=clerk, application_id=app.pk)
         services.application_approve(actor=supervisor, application_id=app.pk)
@@ -235,7 +267,9 @@ def test_replacement_needs_the_card_fee_and_exactly_the_set_amount(clerk, superv
         new = services.application_issue(actor=clerk, application_id=app.pk)
     assert receipt.amount == Decimal("20")
     assert (new.issue_date, new.next_anniversary, new.residence_since) == (
-        permit.issue_date, permit.next_anniversary, permit.residence_since,
+        permit.issue_date,
+        permit.next_anniversary,
+        permit.residence_since,
     )
     assert Permit.objects.get(pk=permit.pk).status == "void"
 
@@ -249,18 +283,31 @@ def test_a_first_issue_is_never_charged(clerk):
 
 
 def test_the_database_refuses_a_charged_endorsement(clerk, supervisor):
-    permit = issued_permit(clerk, supervisor, number=NUM, registered_on=date(2025, 1, 5), issued_on=date(2026, 8, 3))
+    permit = issued_permit(
+        clerk, supervisor, number=NUM, registered_on=date(2025, 1, 5), issued_on=date(2026, 8, 3)
+    )
     app = Application.objects.get(permit=permit)
     with pytest.raises(IntegrityError), transaction.atomic():
-        FeeReceipt.objects.create(number="X1", application=app, person=permit.person, kind="endorsement",
-                                  amount=Decimal("20"), paid_on=date(2026, 8, 3))
+        FeeReceipt.objects.create(
+            number="X1",
+            application=app,
+            person=permit.person,
+            kind="endorsement",
+            amount=Decimal("20"),
+            paid_on=date(2026, 8, 3),
+        )
 
 
 def test_proxy_for_an_adult_without_mobility_problems_is_refused(clerk):
     registered(clerk, number=NUM, registered_on=date(2026, 1, 5))
     parent = identity_number(date(1960, 1, 1), seq=321)
     with pytest.raises(InvalidInput) as e:
-        submit(clerk, FIRST_DOCS, date(2026, 8, 3), proxy={"name": "王父", "identity_number": parent, "relation": "parent"})
+        submit(
+            clerk,
+            FIRST_DOCS,
+            date(2026, 8, 3),
+            proxy={"name": "王父", "identity_number": parent, "relation": "parent"},
+        )
     assert e.value.rule == "LH-3.2-proxy"
     assert Application.objects.count() == 0
 
@@ -269,8 +316,13 @@ def test_proxy_for_a_child_of_fifteen_is_accepted_and_needs_the_household_regist
     child = identity_number(date(2011, 3, 1), seq=222)
     registered(clerk, number=child, registered_on=date(2026, 1, 5))
     parent = identity_number(date(1985, 1, 1), seq=321)
-    app = submit(clerk, FIRST_DOCS, date(2026, 8, 3), number=child,
-                 proxy={"name": "王父", "identity_number": parent, "relation": "parent"})
+    app = submit(
+        clerk,
+        FIRST_DOCS,
+        date(2026, 8, 3),
+        number=child,
+        proxy={"name": "王父", "identity_number": parent, "relation": "parent"},
+    )
     with today_is(date(2026, 8, 3)):
         notice = services.application_notify(actor=clerk, application_id=app.pk)
     assert [i["key"] for i in notice.items] == ["proxy_identity_card", "household_register"]

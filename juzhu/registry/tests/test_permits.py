@@ -20,7 +20,9 @@ DOCS = ["permit_card", "identity_card", "tenancy_contract"]
 @pytest.fixture
 def permit(clerk, supervisor) -> Permit:
     """Issued 2025-10-03: the 2026 anniversary falls in National Day, so the window's last day is 2026-10-08."""
-    return issued_permit(clerk, supervisor, number=NUM, registered_on=date(2025, 3, 1), issued_on=date(2025, 10, 3))
+    return issued_permit(
+        clerk, supervisor, number=NUM, registered_on=date(2025, 3, 1), issued_on=date(2025, 10, 3)
+    )
 
 
 def endorse(clerk, number, on):
@@ -29,7 +31,9 @@ def endorse(clerk, number, on):
 
 
 def events(permit):
-    return list(PermitHistory.objects.filter(permit=permit).order_by("seq").values_list("event", "effective_on"))
+    return list(
+        PermitHistory.objects.filter(permit=permit).order_by("seq").values_list("event", "effective_on")
+    )
 
 
 def test_endorsing_the_day_before_the_window_is_refused_with_the_opening_date(clerk, permit):
@@ -44,7 +48,9 @@ def test_endorsing_on_the_rolled_last_day_is_on_time(clerk, permit):
     assert Permit.objects.get(pk=permit.pk).status == "valid"
     r = endorse(clerk, permit.number, date(2026, 10, 8))
     assert (r.decision.kind, r.permit.next_anniversary, r.permit.residence_since) == (
-        "on_time", date(2027, 10, 3), date(2025, 10, 3),
+        "on_time",
+        date(2027, 10, 3),
+        date(2025, 10, 3),
     )
 
 
@@ -72,9 +78,15 @@ def test_a_late_endorsement_restores_and_restarts_the_residence_period(clerk, pe
     r = endorse(clerk, permit.number, date(2026, 11, 20))
     assert r.decision.kind == "late"
     p = Permit.objects.get(pk=permit.pk)
-    assert (p.status, p.residence_since, p.next_anniversary) == ("valid", date(2026, 11, 20), date(2027, 10, 3))
+    assert (p.status, p.residence_since, p.next_anniversary) == (
+        "valid",
+        date(2026, 11, 20),
+        date(2027, 10, 3),
+    )
     assert events(p) == [
-        ("issued", date(2025, 10, 3)), ("suspended", date(2026, 10, 9)), ("endorsed_late", date(2026, 11, 20)),
+        ("issued", date(2025, 10, 3)),
+        ("suspended", date(2026, 10, 9)),
+        ("endorsed_late", date(2026, 11, 20)),
     ]
     view = selectors.permit_view(p, date(2026, 11, 20))
     assert (view.residence.since, view.residence.rule) == (date(2026, 11, 20), "LH-3.2-endorse-late")
@@ -105,10 +117,16 @@ def test_endorsing_twice_in_one_window_is_refused(clerk, permit):
 )
 def test_address_change_keeps_or_restarts_dates_by_area(clerk, permit, division, rule, issue_date, since):
     with today_is(date(2026, 5, 6)):
-        r = services.permit_change_address(actor=clerk, number=permit.number, new_address="新地址1号",
-                                           new_division=division, documents=DOCS)
+        r = services.permit_change_address(
+            actor=clerk, number=permit.number, new_address="新地址1号", new_division=division, documents=DOCS
+        )
     p = Permit.objects.get(pk=permit.pk)
-    assert (r.effect.rule, p.issue_date, p.residence_since, p.number) == (rule, issue_date, since, permit.number)
+    assert (r.effect.rule, p.issue_date, p.residence_since, p.number) == (
+        rule,
+        issue_date,
+        since,
+        permit.number,
+    )
     view = selectors.permit_view(p, date(2026, 5, 6))
     assert view.residence.rule == ("LH-3.2-issue-15d" if rule.endswith("county") else rule)
 
@@ -116,8 +134,9 @@ def test_address_change_keeps_or_restarts_dates_by_area(clerk, permit, division,
 def test_a_suspended_permit_must_be_endorsed_before_an_address_change(clerk, permit):
     services.permits_sweep(on=date(2026, 10, 9))
     with today_is(date(2026, 10, 9)), pytest.raises(TransitionNotAllowed) as e:
-        services.permit_change_address(actor=clerk, number=permit.number, new_address="x", new_division="150802",
-                                       documents=DOCS)
+        services.permit_change_address(
+            actor=clerk, number=permit.number, new_address="x", new_division="150802", documents=DOCS
+        )
     assert e.value.rule == "LH-3.2-endorse-overdue"
 
 
@@ -125,7 +144,9 @@ def test_a_reissued_card_voids_the_old_number_and_keeps_the_schedule(clerk, perm
     card = new_card(clerk, permit, CaseKind.REISSUE, date(2026, 3, 1))
     assert card.number != permit.number
     assert (card.issue_date, card.residence_since, card.next_anniversary) == (
-        date(2025, 10, 3), date(2025, 10, 3), date(2026, 10, 3),
+        date(2025, 10, 3),
+        date(2025, 10, 3),
+        date(2026, 10, 3),
     )
     assert selectors.permit_verify(permit.number, date(2026, 2, 28)).status == "valid"
     assert selectors.permit_verify(permit.number, date(2026, 3, 1)).status == "void"

@@ -17,11 +17,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("csv_path", type=Path)
-        parser.add_argument("--no-declare", action="store_true", help="do not mark the file's years as complete")
+        parser.add_argument(
+            "--no-declare", action="store_true", help="do not mark the file's years as complete"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            n = holidays_import_csv(opts["csv_path"].read_text(encoding="utf-8-sig"), declare_years=not opts["no_declare"])
+            n = holidays_import_csv(
+                opts["csv_path"].read_text(encoding="utf-8-sig"), declare_years=not opts["no_declare"]
+            )
         except PolicyError as e:
             raise CommandError(e.message()) from e
         self.stdout.write(f"imported {n} rows")

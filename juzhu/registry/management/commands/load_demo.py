@@ -9,7 +9,9 @@ from juzhu.registry.demo import DEMO_USERS, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the Linhe demo data (stations, demo staff and tokens, ~200 people in every state). Idempotent."
+    help = (
+        "Load the Linhe demo data (stations, demo staff and tokens, ~200 people in every state). Idempotent."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--persons", type=int, default=200)

@@ -10,10 +10,15 @@ from juzhu.registry.services import permits_sweep
 
 
 class Command(BaseCommand):
-    help = "Run the daily sweep: store rolled endorsement deadlines and suspend overdue permits (LH-3.2-endorse-overdue)."
+    help = (
+        "Run the daily sweep: store rolled endorsement deadlines and suspend overdue permits "
+        "(LH-3.2-endorse-overdue)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         on = opts["date"] or clock.today()
