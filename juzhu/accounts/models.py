@@ -14,11 +14,15 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "审核负责人"
     ADMINISTRATOR = "administrator", "系统管理员"
     SYSTEM = "system", "对接系统（只读核验）"
+    EMPLOYER = "employer", "用人单位"
+    DEPARTMENT = "department", "共享部门（人社、住建、教科、卫计等）"
 
 
 # What each role may do.  A service names the capability it needs; the API checks it once.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SYSTEM: frozenset({"read"}),
+    Role.EMPLOYER: frozenset({"employer"}),  # its own staff only (juzhu.employers)
+    Role.DEPARTMENT: frozenset({"share"}),  # only through its credential's purposes (juzhu.sharing)
     Role.CLERK: frozenset({"read", "counter"}),
     Role.SUPERVISOR: frozenset({"read", "counter", "decide", "sweep"}),
     Role.ADMINISTRATOR: frozenset({"read", "counter", "decide", "sweep", "admin"}),
