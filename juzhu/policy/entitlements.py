@@ -13,14 +13,6 @@ from juzhu.policy.identity import age_on
 from juzhu.policy.lifecycle import PermitStatus
 from juzhu.policy.parameters import LINHE, JurisdictionPolicy
 
-# A child's entitlement derives from a parent's or guardian's permit until the 18th birthday
-# (Civil Code art. 17: 不满十八周岁的自然人为未成年人).
-ADULT_AGE = 18
-# LH-4-svc-2: gaokao registration needs Inner Mongolia senior-high enrolment and 3 complete years.
-GAOKAO_MIN_YEARS = 3
-# LH-4-svc-11: 老年人 is 60 or older (Law on the Protection of the Rights and Interests of the Elderly, art. 2).
-ELDERLY_AGE = 60
-
 
 class Department(enum.StrEnum):
     PUBLIC_SECURITY = "public_security"  # 公安
@@ -209,25 +201,25 @@ def _r(rule: str, code: str, zh: str, en: str) -> Reason:
     return Reason(rule, code, zh, en)
 
 
-def _extra_unmet(service: Service, facts: Facts, on: date) -> Reason | None:
+def _extra_unmet(service: Service, facts: Facts, on: date, policy: JurisdictionPolicy) -> Reason | None:
     x, age = facts.extra, age_on(facts.birth_date, on)
     rule = service.rule
     if service.extra is Extra.GAOKAO:
         years = x.get("senior_high_years", 0)
-        if not (x.get("im_senior_high") and isinstance(years, int) and years >= GAOKAO_MIN_YEARS):
+        if not (x.get("im_senior_high") and isinstance(years, int) and years >= policy.gaokao_min_years):
             return _r(
                 rule,
                 "gaokao-conditions",
-                f"须具有内蒙古自治区高中阶段学籍并有{GAOKAO_MIN_YEARS}年完整学习经历。",
-                f"Needs Inner Mongolia senior-high enrolment and {GAOKAO_MIN_YEARS} complete years of study.",
+                f"须具有内蒙古自治区高中阶段学籍并有{policy.gaokao_min_years}年完整学习经历。",
+                f"Needs Inner Mongolia senior-high enrolment and {policy.gaokao_min_years} complete years of study.",
             )
     elif service.extra is Extra.ELDERLY_OR_DISABLED:
-        if not (facts.disabled or age >= ELDERLY_AGE):
+        if not (facts.disabled or age >= policy.elderly_age):
             return _r(
                 rule,
                 "not-elderly-or-disabled",
-                f"仅限{ELDERLY_AGE}周岁以上老年人或残疾人。",
-                f"Only for people aged {ELDERLY_AGE} or over, or disabled people.",
+                f"仅限{policy.elderly_age}周岁以上老年人或残疾人。",
+                f"Only for people aged {policy.elderly_age} or over, or disabled people.",
             )
     elif service.extra is not None and not x.get(service.extra.value):
         return _r(
@@ -239,7 +231,9 @@ def _extra_unmet(service: Service, facts: Facts, on: date) -> Reason | None:
     return None
 
 
-def entitlement_check(service: Service, facts: Facts, on: date) -> Entitlement:
+def entitlement_check(
+    service: Service, facts: Facts, on: date, policy: JurisdictionPolicy = LINHE
+) -> Entitlement:
     """Yes when the person's own permit is valid on ``on``, or — for a minor under 18 — a linked
     parent's or guardian's is; a suspended or void permit grants nothing."""
     reasons: list[Reason] = []
@@ -256,7 +250,7 @@ def entitlement_check(service: Service, facts: Facts, on: date) -> Entitlement:
                     "The person's permit is suspended (endorsement overdue): no services.",
                 )
             )
-        minor = age_on(facts.birth_date, on) < ADULT_AGE
+        minor = age_on(facts.birth_date, on) < policy.adult_age
         if minor and PermitStatus.VALID in facts.guardian_permits:
             via = "guardian_permit"
         elif minor and facts.guardian_permits:
@@ -273,8 +267,8 @@ def entitlement_check(service: Service, facts: Facts, on: date) -> Entitlement:
                 _r(
                     "LH-4-services",
                     "child-adult",
-                    f"已满{ADULT_AGE}周岁，不再随父母或监护人享受。",
-                    f"Aged {ADULT_AGE} or over: no longer covered by a parent's or guardian's permit.",
+                    f"已满{policy.adult_age}周岁，不再随父母或监护人享受。",
+                    f"Aged {policy.adult_age} or over: no longer covered by a parent's or guardian's permit.",
                 )
             )
         elif facts.own_permit is None:
@@ -289,7 +283,7 @@ def entitlement_check(service: Service, facts: Facts, on: date) -> Entitlement:
         elif facts.own_permit is PermitStatus.VOID:
             reasons.append(_r("LH-3.2-replace", "permit-void", "该居住证已作废。", "The permit is void."))
     if via is not None:
-        unmet = _extra_unmet(service, facts, on)
+        unmet = _extra_unmet(service, facts, on, policy)
         if unmet is not None:
             reasons.append(unmet)
             via = None

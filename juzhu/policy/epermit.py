@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -39,10 +40,19 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict: the one unpadded base64url spelling of the bytes, so no altered token still verifies."""
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:
+        raise binascii.Error("not canonical unpadded base64url")
+    return data
+
+
+KID_PATTERN = re.compile(r"^[a-z0-9]{1,8}$")  # short, so a token stays within a version-10 QR code
 
 
 def token_sign(claims: Claims, key: Ed25519PrivateKey) -> str:
+    if not KID_PATTERN.match(claims.kid):
+        raise ValueError("a key id is 1 to 8 lower-case letters or digits")
     payload = json.dumps(
         {"n": claims.number, "m": claims.masked_name, "d": claims.issue_date.strftime("%Y%m%d"),
          "t": int(claims.issued_at.timestamp())},

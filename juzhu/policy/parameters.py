@@ -23,6 +23,8 @@ class Range:
     high: Decimal
 
     def __contains__(self, amount: object) -> bool:
+        if isinstance(amount, Decimal) and amount.is_nan():
+            return False  # NaN is in no range (and comparing it raises decimal.InvalidOperation)
         return isinstance(amount, Decimal | int) and self.low <= amount <= self.high
 
 
@@ -41,9 +43,14 @@ class JurisdictionPolicy:
     endorse_window_days: int = 30
     # LH-3.2-proxy: "未满16周岁" — the 16th birthday excluded (T-inclusive).
     proxy_minor_age: int = 16
-    # LH-3.2-proxy: "行动不便的老年人". The notice names no age; 60 is the age of
-    # 老年人 in the Law on the Protection of the Rights of the Elderly, art. 2.
-    proxy_elderly_age: int = 60
+    # LH-3.2-proxy and LH-4-svc-11: "老年人". The notice names no age; 60 is the age of
+    # 老年人 in the Law on the Protection of the Rights and Interests of the Elderly, art. 2.
+    elderly_age: int = 60
+    # LH-4-services: a minor child's entitlement derives from a parent's permit until the
+    # 18th birthday (Civil Code art. 17: 不满十八周岁的自然人为未成年人).
+    adult_age: int = 18
+    # LH-4-svc-2: gaokao needs Inner Mongolia senior-high enrolment and 3 complete years.
+    gaokao_min_years: int = 3
     # LH-3.2-fees / N-21-fees: 工本费 for replacement and reissue.  The notice defers
     # to national rules ("按照国家有关规定"); 20 yuan is the rate set for the
     # residence permit card by the regional price authority (docs/decisions/0002).

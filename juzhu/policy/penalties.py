@@ -92,7 +92,8 @@ def fine_check(
             extra={"deadline": deadline.isoformat()},
         )
     r = fine_range(offender, policy)
-    if amount not in r:
+    exponent = amount.as_tuple().exponent if isinstance(amount, Decimal) else 0
+    if amount not in r or not isinstance(exponent, int) or exponent < -2:  # whole fen only
         raise InvalidInput(
             rule=rule,
             code="fine-out-of-range",

@@ -48,7 +48,7 @@ def proxy_check(
     reasons: list[Reason] = []
     age = age_on(principal_birth_date, on)
     minor = age < policy.proxy_minor_age
-    elderly = age >= policy.proxy_elderly_age and limited_mobility
+    elderly = age >= policy.elderly_age and limited_mobility
     if not (minor or elderly or disabled):
         reasons.append(
             Reason(

@@ -125,7 +125,7 @@ def test_proxy_ensure_passes_an_allowed_proxy() -> None:
 
 
 def test_ages_are_policy_parameters() -> None:
-    policy = JurisdictionPolicy(proxy_minor_age=18, proxy_elderly_age=65)
+    policy = JurisdictionPolicy(proxy_minor_age=18, elderly_age=65)
     assert proxy_check(D(2010, 10, 1), R.PARENT, D(2026, 10, 1), policy=policy).allowed is True
     assert (
         proxy_check(D(1966, 10, 1), R.CHILD, D(2026, 10, 1), limited_mobility=True, policy=policy).allowed
