@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "juzhu.workcal",
     "juzhu.accounts",
     "juzhu.registry",
+    "juzhu.epermit",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from juzhu.api.urls import api
+from juzhu.epermit.views import verify_page
 
 admin.site.site_header = "居住证管理系统（临河区）"
 admin.site.site_title = "Juzhu 居住"
@@ -12,4 +13,5 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/api/docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("v/<str:token>", verify_page, name="epermit-verify"),
 ]

@@ -12,6 +12,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from juzhu.policy.errors import Lang, PolicyError
 
 PROBLEM_BASE = "https://juzhu.linhe.gov.cn/problems/"
+# Parts of a pydantic error location that name where a value came from, not the field itself.
+_LOCATION_PARTS = ("body", "query", "path", "payload", "header")
 STATUS = {"invalid": 422, "conflict": 409, "not_found": 404, "forbidden": 403, "unavailable": 503}
 
 
@@ -39,28 +41,47 @@ def install(api: NinjaAPI) -> None:
             extra["reasons"] = [r.as_dict(lang) for r in exc.reasons]
         if exc.extra:
             extra["context"] = dict(exc.extra)
-        return problem(api, request, STATUS[exc.kind], exc.code, exc.message(lang), exc.message(lang), **extra)
+        message = exc.message(lang)
+        return problem(api, request, STATUS[exc.kind], exc.code, message, message, **extra)
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         lang = request_lang(request)
         fields = []
         for err in exc.errors:
-            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "header")]
-            fields.append({"field": ".".join(loc), "message": err.get("msg", "")})
+            loc = [str(p) for p in err.get("loc", ()) if p not in _LOCATION_PARTS]
+            # An empty location is the body as a whole (e.g. ``null`` or no body at all).
+            fields.append({"field": ".".join(loc) or "body", "message": err.get("msg", "")})
         title = "Invalid request" if lang == "en" else "请求内容有误"
         detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
         return problem(
-            api, request, 422, "invalid-request", title, detail, rule="N-9-materials",
-            fields=[f["field"] for f in fields], errors=fields,
+            api,
+            request,
+            422,
+            "invalid-request",
+            title,
+            detail,
+            rule="N-9-materials",
+            fields=[f["field"] for f in fields],
+            errors=fields,
         )
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         lang = request_lang(request)
         title = "Authentication required" if lang == "en" else "需要登录或有效的API令牌"
-        return problem(api, request, 401, "unauthenticated", title, title, rule="N-17-confidentiality", fields=[])
+        return problem(
+            api, request, 401, "unauthenticated", title, title, rule="N-17-confidentiality", fields=[]
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return problem(api, request, exc.status_code, "http-error", str(exc), str(exc), fields=[])
+        if exc.status_code == 400:  # django-ninja's answer to a body that is not JSON
+            lang = request_lang(request)
+            title = "The request body must be a JSON object" if lang == "en" else "请求体须为JSON对象"
+            return problem(
+                api, request, 400, "malformed-body", title, title, rule="N-9-materials", fields=["body"]
+            )
+        return problem(
+            api, request, exc.status_code, "http-error", str(exc), str(exc), rule="N-9-materials", fields=[]
+        )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from ninja import Status
 
 from juzhu.policy.errors import InvalidInput
 from juzhu.registry.models import IdempotencyRecord
@@ -21,15 +22,18 @@ from juzhu.registry.models import IdempotencyRecord
 MAX_KEY = 100
 
 
-def run_idempotent(request: HttpRequest, status: int, make: Callable[[], Any]) -> tuple[int, Any]:
+def run_idempotent(request: HttpRequest, status: int, make: Callable[[], Any]) -> Status[Any]:
     """Run ``make`` (which returns a JSON-able body) at most once per (user, Idempotency-Key)."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or not request.user.is_authenticated:
-        return status, make()
+        return Status(status, make())
     if len(key) > MAX_KEY:
         raise InvalidInput(
-            rule="N-17-confidentiality", code="idempotency-key", zh="Idempotency-Key过长。",
-            en="Idempotency-Key is too long.", fields=("Idempotency-Key",),
+            rule="N-17-confidentiality",
+            code="idempotency-key",
+            zh="Idempotency-Key过长。",
+            en="Idempotency-Key is too long.",
+            fields=("Idempotency-Key",),
         )
     fingerprint = hashlib.sha256(request.method.encode() + request.path.encode() + request.body).hexdigest()  # type: ignore[union-attr]
     previous = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
@@ -40,7 +44,7 @@ def run_idempotent(request: HttpRequest, status: int, make: Callable[[], Any]) -
                 body = json.loads(json.dumps(make(), default=str))
                 record.status_code, record.body = status, body
                 record.save(update_fields=["status_code", "body"])
-                return status, body
+                return Status(status, body)
         except IntegrityError:
             # A concurrent request with the same key committed first: answer as it did.
             previous = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
@@ -54,4 +58,4 @@ def run_idempotent(request: HttpRequest, status: int, make: Callable[[], Any]) -
             en="This Idempotency-Key was already used for a different request.",
             fields=("Idempotency-Key",),
         )
-    return previous.status_code or status, previous.body
+    return Status(previous.status_code or status, previous.body)

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from juzhu.api import errors, v1
 
@@ -14,7 +19,23 @@ zh-Hans by default, or English). Staff and systems authenticate with `Authorizat
 with the same key returns the first answer instead of acting twice.
 """
 
+
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object.
+
+    django-ninja would read ``42``, ``[]`` or ``null`` as an empty object, so a POST /sweeps with
+    such a body ran the sweep.  Anything else is refused here; the API answers 400 malformed-body.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return data
+
+
 api = NinjaAPI(
+    parser=ObjectBodyParser(),
     title="Juzhu 居住证 API",
     version="1",
     description=DESCRIPTION,

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
 from juzhu.accounts.selectors import staff_require
 from juzhu.api.auth import STAFF_AUTH
 from juzhu.api.errors import request_lang
 from juzhu.api.idempotency import run_idempotent
 from juzhu.policy import deadlines as policy_deadlines
+from juzhu.policy import divisions
 from juzhu.policy.eligibility import ApplicantFacts, conditions_from, eligibility_check
 from juzhu.policy.errors import Lang
 from juzhu.policy.identity import identity_mask
@@ -21,7 +24,14 @@ from juzhu.policy.lifecycle import APP_STATUS_LABELS, PERMIT_STATUS_LABELS, AppS
 from juzhu.policy.materials import CaseKind, Doc, checklist, doc_label, docs_parse, missing, notice_for
 from juzhu.policy.parameters import LINHE
 from juzhu.registry import clock, selectors, services
-from juzhu.registry.models import Application, FeeReceipt, Notice, Permit, PermitHistory, ResidenceRegistration
+from juzhu.registry.models import (
+    Application,
+    FeeReceipt,
+    Notice,
+    Permit,
+    PermitHistory,
+    ResidenceRegistration,
+)
 from juzhu.workcal.selectors import work_calendar
 
 router = Router(auth=STAFF_AUTH)
@@ -30,6 +40,23 @@ public = Router(auth=None)
 DocCode = Literal[tuple(d.value for d in Doc)]  # type: ignore[valid-type]
 KindCode = Literal["first_issue", "replacement", "reissue"]
 
+# Dates a client sends are bounded, so that the rules' arithmetic on them (15 days, six months, a
+# year) never leaves Python's date range: a year like 9999 is a typing error, refused with a 422
+# naming the field, not a 500.  The bounds are input sanity, not policy.
+INPUT_DATE_MIN = date(1900, 1, 1)
+INPUT_DATE_MAX = date(2999, 12, 31)
+InDate = Annotated[date, Field(ge=INPUT_DATE_MIN, le=INPUT_DATE_MAX)]
+
+
+@contextmanager
+def _division_field(name: str) -> Iterator[None]:
+    """An unknown division code names the policy's generic field; the client needs the one it sent."""
+    try:
+        yield
+    except divisions.UnknownDivision as exc:
+        exc.fields = (name,)
+        raise
+
 
 # ----------------------------------------------------------------------------- schemas
 
@@ -37,7 +64,9 @@ KindCode = Literal["first_issue", "replacement", "reissue"]
 class ProxyIn(Schema):
     name: str = Field(..., max_length=50, description="代办人姓名")
     identity_number: str = Field(..., description="代办人公民身份号码")
-    relation: Literal["guardian", "spouse", "parent", "child", "sibling", "grandparent", "grandchild", "other"]
+    relation: Literal[
+        "guardian", "spouse", "parent", "child", "sibling", "grandparent", "grandchild", "other"
+    ]
 
 
 class RegistrationIn(Schema):
@@ -48,8 +77,8 @@ class RegistrationIn(Schema):
     hukou_address: str = Field(..., min_length=1, max_length=200)
     address: str = Field(..., min_length=1, max_length=200, description="居住地住址")
     police_station: str = Field(..., description="派出所代码")
-    arrived_on: date
-    declared_on: date | None = Field(None, description="默认今天")
+    arrived_on: InDate
+    declared_on: InDate | None = Field(None, description="默认今天")
     phone: str = Field("", max_length=20)
     limited_mobility: bool = False
     disabled: bool = False
@@ -71,9 +100,16 @@ class RegistrationOut(Schema):
 
 def _registration_out(reg: ResidenceRegistration) -> dict[str, Any]:
     return {
-        "id": reg.pk, "person_id": reg.person_id, "kind": reg.kind, "address": reg.address,
-        "division_code": reg.division_code, "police_station": reg.police_station.code, "arrived_on": reg.arrived_on,
-        "declared_on": reg.declared_on, "due_on": reg.due_on, "on_time": reg.on_time,
+        "id": reg.pk,
+        "person_id": reg.person_id,
+        "kind": reg.kind,
+        "address": reg.address,
+        "division_code": reg.division_code,
+        "police_station": reg.police_station.code,
+        "arrived_on": reg.arrived_on,
+        "declared_on": reg.declared_on,
+        "due_on": reg.due_on,
+        "on_time": reg.on_time,
     }
 
 
@@ -123,20 +159,34 @@ class ApplicationOut(Schema):
 
 
 def _req_out(reqs: Any, lang: Lang) -> list[dict[str, Any]]:
-    return [{"key": r.key, "rule": r.rule, "any_of": sorted(d.value for d in r.any_of), "text": r.text(lang)} for r in reqs]
+    return [
+        {"key": r.key, "rule": r.rule, "any_of": sorted(d.value for d in r.any_of), "text": r.text(lang)}
+        for r in reqs
+    ]
 
 
 def _application_out(app: Application, lang: Lang) -> dict[str, Any]:
     still = missing(services.application_requirements(app), docs_parse(app.documents))
     zh, en = APP_STATUS_LABELS[AppStatus(app.status)]
     return {
-        "id": app.pk, "number": app.number, "kind": app.kind, "status": app.status,
-        "status_label": en if lang == "en" else zh, "holder": selectors.mask_name(app.person.name),
+        "id": app.pk,
+        "number": app.number,
+        "kind": app.kind,
+        "status": app.status,
+        "status_label": en if lang == "en" else zh,
+        "holder": selectors.mask_name(app.person.name),
         "identity_number_masked": identity_mask(app.person.identity_number),
-        "police_station": app.police_station.code, "documents": app.documents, "missing": _req_out(still, lang),
-        "proxy_relation": app.proxy_relation, "submitted_on": app.submitted_on, "accepted_on": app.accepted_on,
-        "due_on": app.due_on, "due_nominal": app.due_nominal, "issued_on": app.issued_on,
-        "permit_number": app.permit.number if app.permit_id else None, "decision_reason": app.decision_reason,
+        "police_station": app.police_station.code,
+        "documents": app.documents,
+        "missing": _req_out(still, lang),
+        "proxy_relation": app.proxy_relation,
+        "submitted_on": app.submitted_on,
+        "accepted_on": app.accepted_on,
+        "due_on": app.due_on,
+        "due_nominal": app.due_nominal,
+        "issued_on": app.issued_on,
+        "permit_number": app.permit.number if app.permit is not None else None,
+        "decision_reason": app.decision_reason,
         "fee_paid": FeeReceipt.objects.filter(application_id=app.pk).exists(),
     }
 
@@ -197,16 +247,27 @@ def _permit_out(permit: Permit, lang: Lang) -> dict[str, Any]:
     zh, en = PERMIT_STATUS_LABELS[PermitStatus(permit.status)]
     res = view.residence
     return {
-        "number": permit.number, "status": permit.status, "status_label": en if lang == "en" else zh,
-        "name": permit.card_name, "sex": permit.card_sex, "ethnicity": permit.card_ethnicity,
-        "birth_date": permit.card_birth_date, "identity_number": permit.card_identity_number,
-        "hukou_address": permit.card_hukou_address, "residence_address": permit.residence_address,
-        "residence_division": permit.residence_division, "authority": permit.authority,
-        "issue_date": permit.issue_date, "residence_since": permit.residence_since,
-        "residence_since_reason": res.event.value if res else None, "residence_since_rule": res.rule if res else None,
+        "number": permit.number,
+        "status": permit.status,
+        "status_label": en if lang == "en" else zh,
+        "name": permit.card_name,
+        "sex": permit.card_sex,
+        "ethnicity": permit.card_ethnicity,
+        "birth_date": permit.card_birth_date,
+        "identity_number": permit.card_identity_number,
+        "hukou_address": permit.card_hukou_address,
+        "residence_address": permit.residence_address,
+        "residence_division": permit.residence_division,
+        "authority": permit.authority,
+        "issue_date": permit.issue_date,
+        "residence_since": permit.residence_since,
+        "residence_since_reason": res.event.value if res else None,
+        "residence_since_rule": res.rule if res else None,
         "next_anniversary": permit.next_anniversary,
         "endorsement_window": {
-            "anniversary": view.window.anniversary, "opens": view.window.opens, "last_day": view.window.last_day,
+            "anniversary": view.window.anniversary,
+            "opens": view.window.opens,
+            "last_day": view.window.last_day,
             "rules": list(view.window.rules),
         },
         "suspended_on": permit.suspended_on,
@@ -257,7 +318,7 @@ class ChangeOut(Schema):
 
 
 class SweepIn(Schema):
-    on: date | None = None
+    on: InDate | None = None
 
 
 class SweepOut(Schema):
@@ -270,35 +331,54 @@ class SweepOut(Schema):
 # ----------------------------------------------------------------------------- staff operations
 
 
-@router.post("/registrations", response={201: RegistrationOut}, tags=["居住登记 registration"],
-             summary="Register residence (居住登记, LH-4-register-3d)")
-def register(request: HttpRequest, payload: RegistrationIn) -> tuple[int, Any]:
+@router.post(
+    "/registrations",
+    response={201: RegistrationOut},
+    tags=["居住登记 registration"],
+    summary="Register residence (居住登记, LH-4-register-3d)",
+)
+def register(request: HttpRequest, payload: RegistrationIn) -> Status[Any]:
     def make() -> dict[str, Any]:
-        reg = services.residence_register(actor=request.user, **payload.dict())
+        with _division_field("hukou_division"):
+            reg = services.residence_register(actor=request.user, **payload.dict())
         return _registration_out(reg)
 
     return run_idempotent(request, 201, make)
 
 
-@router.post("/applications", response={201: ApplicationOut}, tags=["申请 applications"],
-             summary="Receive an application (申领/换领/补领)")
-def application_create(request: HttpRequest, payload: ApplicationIn) -> tuple[int, Any]:
+@router.post(
+    "/applications",
+    response={201: ApplicationOut},
+    tags=["申请 applications"],
+    summary="Receive an application (申领/换领/补领)",
+)
+def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[Any]:
     def make() -> dict[str, Any]:
         app = services.application_submit(
-            actor=request.user, kind=CaseKind(payload.kind), identity_number=payload.identity_number,
-            police_station=payload.police_station, documents=list(payload.documents),
-            proxy=payload.proxy.dict() if payload.proxy else None, reissue_reason=payload.reissue_reason,
+            actor=request.user,
+            kind=CaseKind(payload.kind),
+            identity_number=payload.identity_number,
+            police_station=payload.police_station,
+            documents=list(payload.documents),
+            proxy=payload.proxy.dict() if payload.proxy else None,
+            reissue_reason=payload.reissue_reason,
         )
         return _application_out(app, request_lang(request))
 
     return run_idempotent(request, 201, make)
 
 
-@router.get("/applications", response=list[ApplicationOut], tags=["申请 applications"],
-            summary="Open cases, nearest 15-day due date first")
+@router.get(
+    "/applications",
+    response=list[ApplicationOut],
+    tags=["申请 applications"],
+    summary="Open cases, nearest 15-day due date first",
+)
 def application_list(
-    request: HttpRequest, status: list[str] | None = Query(None), police_station: str | None = None,  # noqa: B008
-    limit: int = Query(100, ge=1, le=500),  # noqa: B008
+    request: HttpRequest,
+    status: Query[list[str] | None] = None,
+    police_station: str | None = None,
+    limit: QueryEx[int, P(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
     staff_require(request.user, "read")
     lang = request_lang(request)
@@ -312,22 +392,35 @@ def application_detail(request: HttpRequest, application_id: int) -> dict[str, A
     return _application_out(selectors.application_get(application_id), request_lang(request))
 
 
-@router.post("/applications/{application_id}/notice", response={201: NoticeOut}, tags=["申请 applications"],
-             summary="Issue the one-time notice of missing materials (一次性告知)")
-def application_notice_create(request: HttpRequest, application_id: int) -> tuple[int, Any]:
+@router.post(
+    "/applications/{application_id}/notice",
+    response={201: NoticeOut},
+    tags=["申请 applications"],
+    summary="Issue the one-time notice of missing materials (一次性告知)",
+)
+def application_notice_create(request: HttpRequest, application_id: int) -> Status[Any]:
     lang = request_lang(request)
 
     def make() -> dict[str, Any]:
-        return _notice_out(services.application_notify(actor=request.user, application_id=application_id), lang)
+        notice = services.application_notify(actor=request.user, application_id=application_id)
+        return _notice_out(notice, lang)
 
     return run_idempotent(request, 201, make)
 
 
 def _notice_out(n: Notice, lang: Lang) -> dict[str, Any]:
     return {
-        "number": n.number, "issued_on": n.issued_on,
-        "items": [{"key": i["key"], "rule": i["rule"], "any_of": i["any_of"], "text": i["en"] if lang == "en" else i["zh"]}
-                  for i in n.items],
+        "number": n.number,
+        "issued_on": n.issued_on,
+        "items": [
+            {
+                "key": i["key"],
+                "rule": i["rule"],
+                "any_of": i["any_of"],
+                "text": i["en"] if lang == "en" else i["zh"],
+            }
+            for i in n.items
+        ],
     }
 
 
@@ -339,20 +432,35 @@ def application_notice_get(request: HttpRequest, application_id: int) -> dict[st
     if notice is None:
         from juzhu.policy.errors import NotFound
 
-        raise NotFound(rule="LH-3.2-one-time-notice", code="not-found", zh="该申请没有一次性告知书。",
-                       en="This application has no notice.", fields=("application_id",))
+        raise NotFound(
+            rule="LH-3.2-one-time-notice",
+            code="not-found",
+            zh="该申请没有一次性告知书。",
+            en="This application has no notice.",
+            fields=("application_id",),
+        )
     return _notice_out(notice, request_lang(request))
 
 
-@router.post("/applications/{application_id}/supplement", response=ApplicationOut, tags=["申请 applications"],
-             summary="Add documents after the notice (补正)")
+@router.post(
+    "/applications/{application_id}/supplement",
+    response=ApplicationOut,
+    tags=["申请 applications"],
+    summary="Add documents after the notice (补正)",
+)
 def application_supplement(request: HttpRequest, application_id: int, payload: DocumentsIn) -> dict[str, Any]:
-    app = services.application_supplement(actor=request.user, application_id=application_id, documents=list(payload.documents))
+    app = services.application_supplement(
+        actor=request.user, application_id=application_id, documents=list(payload.documents)
+    )
     return _application_out(app, request_lang(request))
 
 
-@router.post("/applications/{application_id}/accept", response=ApplicationOut, tags=["申请 applications"],
-             summary="Accept (受理): starts the 15-day clock")
+@router.post(
+    "/applications/{application_id}/accept",
+    response=ApplicationOut,
+    tags=["申请 applications"],
+    summary="Accept (受理): starts the 15-day clock",
+)
 def application_accept(request: HttpRequest, application_id: int) -> dict[str, Any]:
     app = services.application_accept(actor=request.user, application_id=application_id)
     return _application_out(app, request_lang(request))
@@ -366,33 +474,52 @@ def application_approve(request: HttpRequest, application_id: int) -> dict[str, 
 
 @router.post("/applications/{application_id}/refuse", response=ApplicationOut, tags=["申请 applications"])
 def application_refuse(request: HttpRequest, application_id: int, payload: RefuseIn) -> dict[str, Any]:
-    app = services.application_refuse(actor=request.user, application_id=application_id, reason=payload.reason)
+    app = services.application_refuse(
+        actor=request.user, application_id=application_id, reason=payload.reason
+    )
     return _application_out(app, request_lang(request))
 
 
-@router.post("/applications/{application_id}/fee", response={201: FeeOut}, tags=["申请 applications"],
-             summary="Charge the card fee (工本费, LH-3.2-fees)")
-def application_fee(request: HttpRequest, application_id: int, payload: FeeIn) -> tuple[int, Any]:
+@router.post(
+    "/applications/{application_id}/fee",
+    response={201: FeeOut},
+    tags=["申请 applications"],
+    summary="Charge the card fee (工本费, LH-3.2-fees)",
+)
+def application_fee(request: HttpRequest, application_id: int, payload: FeeIn) -> Status[Any]:
     def make() -> dict[str, Any]:
         r = services.fee_charge(actor=request.user, application_id=application_id, amount=payload.amount)
-        return {"number": r.number, "application": r.application.number, "kind": r.kind, "amount": r.amount,
-                "paid_on": r.paid_on, "rule": r.rule}
+        return {
+            "number": r.number,
+            "application": r.application.number,
+            "kind": r.kind,
+            "amount": r.amount,
+            "paid_on": r.paid_on,
+            "rule": r.rule,
+        }
 
     return run_idempotent(request, 201, make)
 
 
-@router.post("/applications/{application_id}/issue", response={201: PermitOut}, tags=["申请 applications"],
-             summary="Issue the permit card")
-def application_issue(request: HttpRequest, application_id: int) -> tuple[int, Any]:
+@router.post(
+    "/applications/{application_id}/issue",
+    response={201: PermitOut},
+    tags=["申请 applications"],
+    summary="Issue the permit card",
+)
+def application_issue(request: HttpRequest, application_id: int) -> Status[Any]:
     lang = request_lang(request)
 
     def make() -> dict[str, Any]:
-        return _permit_out(services.application_issue(actor=request.user, application_id=application_id), lang)
+        permit = services.application_issue(actor=request.user, application_id=application_id)
+        return _permit_out(permit, lang)
 
     return run_idempotent(request, 201, make)
 
 
-@router.get("/permits/{number}", response=PermitOut, tags=["居住证 permits"], summary="The card and its schedule")
+@router.get(
+    "/permits/{number}", response=PermitOut, tags=["居住证 permits"], summary="The card and its schedule"
+)
 def permit_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     staff_require(request.user, "read")
     return _permit_out(selectors.permit_get_by_number(number), request_lang(request))
@@ -404,38 +531,66 @@ def permit_history(request: HttpRequest, number: str) -> list[PermitHistory]:
     return selectors.permit_history(selectors.permit_get_by_number(number))
 
 
-@router.post("/permits/{number}/endorse", response=EndorseOut, tags=["居住证 permits"],
-             summary="Endorse (签注): on time, or late to restore a suspended permit")
+@router.post(
+    "/permits/{number}/endorse",
+    response=EndorseOut,
+    tags=["居住证 permits"],
+    summary="Endorse (签注): on time, or late to restore a suspended permit",
+)
 def permit_endorse(request: HttpRequest, number: str, payload: EndorseIn) -> Any:
     lang = request_lang(request)
 
     def make() -> dict[str, Any]:
-        r = services.permit_endorse(actor=request.user, number=number, documents=list(payload.documents),
-                                    proxy=payload.proxy.dict() if payload.proxy else None)
-        return {"kind": r.decision.kind.value, "rules": list(r.decision.rules),
-                "next_anniversary": r.decision.next_anniversary, "residence_since": r.permit.residence_since,
-                "suspended_from": r.decision.suspended_from, "permit": _permit_out(r.permit, lang)}
+        r = services.permit_endorse(
+            actor=request.user,
+            number=number,
+            documents=list(payload.documents),
+            proxy=payload.proxy.dict() if payload.proxy else None,
+        )
+        return {
+            "kind": r.decision.kind.value,
+            "rules": list(r.decision.rules),
+            "next_anniversary": r.decision.next_anniversary,
+            "residence_since": r.permit.residence_since,
+            "suspended_from": r.decision.suspended_from,
+            "permit": _permit_out(r.permit, lang),
+        }
 
     return run_idempotent(request, 200, make)
 
 
-@router.post("/permits/{number}/address-change", response=ChangeOut, tags=["居住证 permits"],
-             summary="Change the residence address (变更登记)")
+@router.post(
+    "/permits/{number}/address-change",
+    response=ChangeOut,
+    tags=["居住证 permits"],
+    summary="Change the residence address (变更登记)",
+)
 def permit_change(request: HttpRequest, number: str, payload: ChangeIn) -> Any:
     lang = request_lang(request)
 
     def make() -> dict[str, Any]:
-        r = services.permit_change_address(actor=request.user, number=number, **payload.dict())
+        with _division_field("new_division"):
+            r = services.permit_change_address(actor=request.user, number=number, **payload.dict())
         e = r.effect
-        return {"relation": e.relation.value, "rule": e.rule, "explanation": e.en if lang == "en" else e.zh,
-                "issue_date": e.issue_date, "residence_since": e.residence_since, "new_card": e.new_card,
-                "permit": _permit_out(r.permit, lang)}
+        return {
+            "relation": e.relation.value,
+            "rule": e.rule,
+            "explanation": e.en if lang == "en" else e.zh,
+            "issue_date": e.issue_date,
+            "residence_since": e.residence_since,
+            "new_card": e.new_card,
+            "permit": _permit_out(r.permit, lang),
+        }
 
     return run_idempotent(request, 200, make)
 
 
-@router.post("/sweeps", response=SweepOut, tags=["居住证 permits"],
-             summary="Run the daily sweep that suspends overdue permits (supervisor)")
+@router.post(
+    "/sweeps",
+    response=SweepOut,
+    tags=["居住证 permits"],
+    summary="Run the daily sweep that suspends overdue permits (supervisor)",
+)
 def sweep(request: HttpRequest, payload: SweepIn) -> Any:
     r = services.permits_sweep(on=payload.on or clock.today(), actor=request.user)
     return {"on": r.on, "rolled": r.rolled, "suspended": r.suspended}
@@ -453,27 +608,36 @@ class VerificationOut(Schema):
     rule: str
 
 
-@public.get("/verify/{number}", response=VerificationOut, tags=["核验 verification"],
-            summary="Verify a permit number on a date (history-exact, minimal data)")
-def verify(request: HttpRequest, number: str, on: date | None = None) -> dict[str, Any]:
+@public.get(
+    "/verify/{number}",
+    response=VerificationOut,
+    tags=["核验 verification"],
+    summary="Verify a permit number on a date (history-exact, minimal data)",
+)
+def verify(request: HttpRequest, number: str, on: InDate | None = None) -> dict[str, Any]:
     v = selectors.permit_verify(number, on or clock.today())
     lang = request_lang(request)
-    if v.status is None:
-        label = ("该日期尚未签发", "not issued on that date")
-    else:
-        label = PERMIT_STATUS_LABELS[v.status]
-    return {"number": v.number, "on": v.on, "status": v.status.value if v.status else "not_issued",
-            "status_label": label[1] if lang == "en" else label[0], "holder": v.holder, "rule": v.rule}
+    label = (
+        ("该日期尚未签发", "not issued on that date") if v.status is None else PERMIT_STATUS_LABELS[v.status]
+    )
+    return {
+        "number": v.number,
+        "on": v.on,
+        "status": v.status.value if v.status else "not_issued",
+        "status_label": label[1] if lang == "en" else label[0],
+        "holder": v.holder,
+        "rule": v.rule,
+    }
 
 
 class WhatIfIn(Schema):
     hukou_division: str = Field(..., pattern=r"^\d{6}$")
-    registration_date: date | None = Field(None, description="居住登记日期")
+    registration_date: InDate | None = Field(None, description="居住登记日期")
     registration_division: str | None = Field(LINHE.division_code, pattern=r"^\d{6}$")
     conditions: list[Literal["employment", "residence", "study"]] = Field(default_factory=list)
     documents: list[DocCode] = Field(default_factory=list)  # type: ignore[valid-type]
     proxy: bool = False
-    on: date | None = None
+    on: InDate | None = None
 
 
 class ReasonOut(Schema):
@@ -495,28 +659,37 @@ class WhatIfOut(Schema):
     complete: bool
 
 
-@public.post("/checks/eligibility", response=WhatIfOut, tags=["自助 self-service"],
-             summary="What-if: eligibility and the one-time notice for given facts (nothing stored)")
+@public.post(
+    "/checks/eligibility",
+    response=WhatIfOut,
+    tags=["自助 self-service"],
+    summary="What-if: eligibility and the one-time notice for given facts (nothing stored)",
+)
 def what_if(request: HttpRequest, payload: WhatIfIn) -> dict[str, Any]:
     lang = request_lang(request)
     on = payload.on or clock.today()
     docs = docs_parse(payload.documents)
-    result = eligibility_check(
-        ApplicantFacts(
-            hukou_division=payload.hukou_division,
-            registration_division=payload.registration_division if payload.registration_date else None,
-            registration_date=payload.registration_date,
-            documents=docs,
-            claimed_conditions=conditions_from(payload.conditions),
-        ),
-        on,
-    )
+    with _division_field("hukou_division"):
+        result = eligibility_check(
+            ApplicantFacts(
+                hukou_division=payload.hukou_division,
+                registration_division=payload.registration_division if payload.registration_date else None,
+                registration_date=payload.registration_date,
+                documents=docs,
+                claimed_conditions=conditions_from(payload.conditions),
+            ),
+            on,
+        )
     reqs = checklist(CaseKind.FIRST_ISSUE, proxy=payload.proxy)
     notice = notice_for(reqs, docs)
     return {
-        "on": on, "eligible": result.eligible, "earliest": result.earliest,
-        "reasons": [r.as_dict(lang) for r in result.reasons], "met": [r.as_dict(lang) for r in result.met],
-        "checklist": _req_out(reqs, lang), "notice": _req_out(notice.items if notice else (), lang),
+        "on": on,
+        "eligible": result.eligible,
+        "earliest": result.earliest,
+        "reasons": [r.as_dict(lang) for r in result.reasons],
+        "met": [r.as_dict(lang) for r in result.met],
+        "checklist": _req_out(reqs, lang),
+        "notice": _req_out(notice.items if notice else (), lang),
         "complete": notice is None,
     }
 
@@ -530,13 +703,24 @@ class DeadlineOut(Schema):
     rules: list[str]
 
 
-@public.get("/deadlines", response=DeadlineOut, tags=["自助 self-service"],
-            summary="Deadline calculator: issue (15 days), registration (3 days), employer report (5 working days)")
+@public.get(
+    "/deadlines",
+    response=DeadlineOut,
+    tags=["自助 self-service"],
+    summary="Deadline calculator: issue (15 days), registration (3 days), employer report (5 working days)",
+)
 def deadline(
-    request: HttpRequest, kind: Literal["issue", "registration", "employer_report"], start: date
+    request: HttpRequest, kind: Literal["issue", "registration", "employer_report"], start: InDate
 ) -> dict[str, Any]:
     d = policy_deadlines.DEADLINE_KINDS[kind](start, work_calendar())
-    return {"kind": kind, "start": start, "due": d.due, "nominal": d.nominal, "rolled": d.rolled, "rules": list(d.rules)}
+    return {
+        "kind": kind,
+        "start": start,
+        "due": d.due,
+        "nominal": d.nominal,
+        "rolled": d.rolled,
+        "rules": list(d.rules),
+    }
 
 
 class DocumentOut(Schema):
@@ -544,7 +728,9 @@ class DocumentOut(Schema):
     label: str
 
 
-@public.get("/documents", response=list[DocumentOut], tags=["自助 self-service"], summary="Document codes and names")
+@public.get(
+    "/documents", response=list[DocumentOut], tags=["自助 self-service"], summary="Document codes and names"
+)
 def documents(request: HttpRequest) -> list[dict[str, str]]:
     lang = request_lang(request)
     return [{"code": d.value, "label": doc_label(d, lang)} for d in Doc]

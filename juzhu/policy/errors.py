@@ -68,9 +68,8 @@ class NotEligible(PolicyError):
     """The applicant does not (yet) meet the conditions; ``reasons`` lists every unmet one."""
 
     def __init__(self, reasons: Sequence[Reason]) -> None:
-        rules = sorted({r.rule for r in reasons})
         super().__init__(
-            rule=rules[0] if len(rules) == 1 else "LH-3.1",
+            rule=reasons[0].rule,  # the first unmet condition; every one is in ``reasons``
             code="not-eligible",
             zh="不符合居住证申领条件：" + "；".join(r.zh for r in reasons),
             en="Not eligible for a residence permit: " + "; ".join(r.en for r in reasons),

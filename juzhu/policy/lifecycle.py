@@ -40,8 +40,8 @@ APPLICATION_TABLE: dict[AppAction, tuple[frozenset[AppStatus], AppStatus, str]] 
     AppAction.NOTIFY: (frozenset({_A.RECEIVED}), _A.NOTIFIED, "LH-3.2-one-time-notice"),
     AppAction.SUPPLEMENT: (frozenset({_A.NOTIFIED}), _A.NOTIFIED, "LH-3.2-one-time-notice"),
     AppAction.ACCEPT: (frozenset({_A.RECEIVED, _A.NOTIFIED}), _A.ACCEPTED, "LH-3.2-issue-15d"),
-    AppAction.APPROVE: (frozenset({_A.ACCEPTED}), _A.APPROVED, "LH-3.1"),
-    AppAction.REFUSE: (frozenset({_A.RECEIVED, _A.NOTIFIED, _A.ACCEPTED}), _A.REFUSED, "LH-3.1"),
+    AppAction.APPROVE: (frozenset({_A.ACCEPTED}), _A.APPROVED, "LH-3.2-issue-15d"),
+    AppAction.REFUSE: (frozenset({_A.RECEIVED, _A.NOTIFIED, _A.ACCEPTED}), _A.REFUSED, "LH-3.1-condition"),
     AppAction.ISSUE: (frozenset({_A.APPROVED}), _A.ISSUED, "LH-3.2-issue-15d"),
 }
 

@@ -7,6 +7,8 @@ Format: 6-digit division + 4-digit year + 7-digit sequence + check = 18 characte
 
 from __future__ import annotations
 
+import unicodedata
+
 from stdnum.iso7064 import mod_11_2
 
 from juzhu.policy.errors import InvalidInput
@@ -27,8 +29,9 @@ def permit_number_make(division_code: str, year: int, sequence: int) -> str:
 
 def permit_number_normalise(value: str) -> str:
     """Strip spaces and dashes, upper-case; raise InvalidInput for a malformed or mistyped number."""
-    s = "".join(value.split()).replace("-", "").upper()
-    if len(s) != 17 + 1 or not s[:-1].isdigit() or not (s[-1].isdigit() or s[-1] == "X"):
+    s = unicodedata.normalize("NFKC", "".join(value.split())).replace("-", "").upper()  # full-width digits too
+    digits = s[:-1]
+    if len(s) != 18 or not (digits.isascii() and digits.isdigit()) or s[-1] not in "0123456789X":
         raise InvalidInput(
             rule="LH-3.2-replace",
             code="permit-number-format",

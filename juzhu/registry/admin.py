@@ -69,7 +69,7 @@ class HistoryInline(admin.TabularInline[PermitHistory, Permit]):
     extra = 0
     can_delete = False
     fields = ["seq", "event", "effective_on", "from_status", "to_status", "residence_since", "rule"]
-    readonly_fields = fields
+    readonly_fields = ["seq", "event", "effective_on", "from_status", "to_status", "residence_since", "rule"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -24,7 +24,7 @@ from juzhu.policy.deadlines import issue_due_nominal, registration_due
 from juzhu.policy.eligibility import ApplicantFacts, eligibility_check
 from juzhu.policy.endorsement import EndorsementDecision, EndorsementKind, endorsement_decide
 from juzhu.policy.errors import CalendarUnknown, InvalidInput, NotFound, TransitionNotAllowed
-from juzhu.policy.fees import fee_check_charge
+from juzhu.policy.fees import fee_receipt_for
 from juzhu.policy.identity import identity_parse
 from juzhu.policy.lifecycle import (
     AppAction,
@@ -565,7 +565,7 @@ def application_refuse(*, actor: Any, application_id: int, reason: str) -> Appli
     staff_require(actor, "decide", jurisdiction().division_code)
     if not reason.strip():
         raise InvalidInput(
-            rule="LH-3.1",
+            rule="LH-3.1-condition",
             code="reason-required",
             zh="不予办理须写明理由。",
             en="A refusal must state its reason.",
@@ -596,7 +596,7 @@ def fee_charge(*, actor: Any, application_id: int, amount: Decimal) -> FeeReceip
     policy = jurisdiction()
     staff_require(actor, "counter", policy.division_code)
     app = _lock_application(application_id)
-    fee = fee_check_charge(CaseKind(app.kind), amount, policy)
+    fee = fee_receipt_for(CaseKind(app.kind), amount, policy)
     if FeeReceipt.objects.filter(application=app).exists():
         raise TransitionNotAllowed(
             rule="LH-3.2-fees",

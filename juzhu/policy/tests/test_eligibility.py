@@ -137,7 +137,7 @@ def test_every_unmet_condition_is_listed_at_once() -> None:
     assert result.earliest is None
     with pytest.raises(NotEligible) as exc:
         result.raise_if_not()
-    assert exc.value.rule == "LH-3.1"  # several rules: the section
+    assert exc.value.rule == "LH-3.1-hukou"  # the first unmet rule; every one is in reasons
     assert len(exc.value.reasons) == 3
     assert exc.value.fields == ("hukou_division", "registration_date", "documents")
 

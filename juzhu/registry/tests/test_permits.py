@@ -155,3 +155,20 @@ def test_a_reissued_card_voids_the_old_number_and_keeps_the_schedule(clerk, perm
     with pytest.raises(TransitionNotAllowed):
         endorse(clerk, permit.number, date(2026, 9, 10))
     assert endorse(clerk, card.number, date(2026, 9, 10)).decision.kind == "on_time"
+
+
+def test_verification_agrees_with_the_policy_derivation_on_every_day(clerk, permit):
+    """permit_verify reads the history in SQL; the pure status_on is the reference."""
+    from datetime import timedelta
+
+    from juzhu.policy.lifecycle import status_on
+
+    services.permits_sweep(on=date(2026, 10, 9))
+    endorse(clerk, permit.number, date(2026, 11, 20))
+    card = new_card(clerk, Permit.objects.get(pk=permit.pk), CaseKind.REISSUE, date(2026, 11, 25))
+    for p in (permit, card):
+        entries = selectors._entries(PermitHistory.objects.filter(permit=p))
+        day = date(2025, 10, 1)
+        while day <= date(2026, 12, 1):
+            assert selectors.permit_verify(p.number, day).status == status_on(entries, day), (p.number, day)
+            day += timedelta(days=1)
