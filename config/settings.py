@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "juzhu.accounts",
     "juzhu.registry",
     "juzhu.epermit",
+    "juzhu.employers",
+    "juzhu.entitlements",
+    "juzhu.enforcement",
+    "juzhu.sharing",
 ]
 
 MIDDLEWARE = [

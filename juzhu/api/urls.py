@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from juzhu.api import errors, v1
+from juzhu.api import employers, enforcement, entitlements, epermit, errors, sharing, v1
 
 DESCRIPTION = """
 Juzhu (居住) — the residence-permit (居住证) system of record for 临河区 (Linhe District, 150802).
@@ -46,3 +46,13 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/v1/", v1.router)
 api.add_router("/v1/", v1.public)
+api.add_router("/v1/", epermit.staff)
+api.add_router("/v1/", epermit.public)
+api.add_router("/v1/", employers.router)
+api.add_router("/v1/", employers.public)
+api.add_router("/v1/", enforcement.router)
+api.add_router("/v1/", enforcement.public)
+api.add_router("/v1/", entitlements.router)
+api.add_router("/v1/", entitlements.public)
+api.add_router("/v1/", sharing.router)
+api.add_router("/v1/", sharing.public)
