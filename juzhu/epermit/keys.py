@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-from functools import lru_cache
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -42,17 +41,12 @@ def signing_key_current() -> tuple[str, Ed25519PrivateKey]:
     return key.kid, private
 
 
-@lru_cache(maxsize=1)
-def _public_keys_cached(version: int) -> dict[str, Ed25519PublicKey]:
+def public_keys() -> dict[str, Ed25519PublicKey]:
+    """Every key ever used, by kid (a handful of rows; read each time, so a rotation shows at once)."""
     return {
         k.kid: Ed25519PublicKey.from_public_bytes(bytes(k.public_key))
         for k in SigningKey.objects.only("kid", "public_key")
     }
-
-
-def public_keys() -> dict[str, Ed25519PublicKey]:
-    """Every key ever used, by kid; the cache is keyed on the number of keys, so a rotation shows at once."""
-    return _public_keys_cached(SigningKey.objects.count())
 
 
 def public_keys_published() -> list[dict[str, str]]:
