@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "juzhu.entitlements",
     "juzhu.enforcement",
     "juzhu.sharing",
+    "juzhu.operations",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ from juzhu.policy.errors import Lang, PolicyError
 
 PROBLEM_BASE = "https://juzhu.linhe.gov.cn/problems/"
 # Parts of a pydantic error location that name where a value came from, not the field itself.
-_LOCATION_PARTS = ("body", "query", "path", "payload", "header")
+_LOCATION_PARTS = ("body", "query", "path", "header", "file", "form", "cookie")
 STATUS = {"invalid": 422, "conflict": 409, "not_found": 404, "forbidden": 403, "unavailable": 503}
 
 
@@ -49,7 +49,11 @@ def install(api: NinjaAPI) -> None:
         lang = request_lang(request)
         fields = []
         for err in exc.errors:
-            loc = [str(p) for p in err.get("loc", ()) if p not in _LOCATION_PARTS]
+            loc = [str(p) for p in err.get("loc", ())]
+            if loc[:1] and loc[0] in _LOCATION_PARTS:
+                loc = loc[1:]  # the source ("body", "query", "file", ...), not the field
+            if loc[:1] == ["payload"]:
+                loc = loc[1:]  # ninja's name for the body schema
             # An empty location is the body as a whole (e.g. ``null`` or no body at all).
             fields.append({"field": ".".join(loc) or "body", "message": err.get("msg", "")})
         title = "Invalid request" if lang == "en" else "请求内容有误"

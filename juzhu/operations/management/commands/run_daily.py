@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from juzhu.employers.services import employment_deadlines_settle
+from juzhu.registry import clock
+from juzhu.registry.services import permits_sweep
+
+
+class Command(BaseCommand):
+    help = (
+        "The daily run: store deadlines whose year's calendar is now known, and suspend overdue permits "
+        "(LH-3.2-endorse-overdue, LH-4-employer-report-5wd). Safe to re-run."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        on = opts["date"] or clock.today()
+        r = permits_sweep(on=on)
+        settled = employment_deadlines_settle()
+        self.stdout.write(
+            f"daily run {r.on}: {r.rolled} permit deadlines rolled, {r.suspended} permits suspended, "
+            f"{settled} employment report deadlines settled"
+        )
