@@ -13,7 +13,7 @@ Environment (all optional):
     BENCH_THREADS        1        threads per worker
     BENCH_SWEEP_PERMITS  1000000  valid permits for the daily sweep
     BENCH_OVERDUE        0.5      the fraction of those past their last day to endorse
-    BENCH_ONLY           verify,sweep
+    BENCH_ONLY           verify,sweep,tokens
 
 Benchmarks are not tests: the run prints OK or MISS against each target and exits 0 either way;
 it exits non-zero only when a benchmark could not be measured or its answers were wrong.
@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # juzhu.policy 
 
 import datagen
 import psycopg
+import tokens
 from common import (
     BENCH_DIR,
     PYTHON,
@@ -384,9 +385,25 @@ def bench_sweep(db: Database) -> list[Line]:
     ]
 
 
+def bench_tokens() -> list[Line]:
+    with step("offline e-permit token verification vs bare Ed25519 verify"):
+        full, bare = tokens.measure(env_float("BENCH_TOKEN_SECONDS", 6.0))
+    ratio = full / bare
+    return [
+        Line(
+            "token_verify_per_s / ed25519_verify_per_s",
+            f"{full:,.0f}/s",
+            f"{bare:,.0f}/s",
+            ratio,
+            f">= {tokens.TOKEN_TARGET}",
+            ratio >= tokens.TOKEN_TARGET,
+        )
+    ]
+
+
 def main() -> int:
     db = Database.from_env()
-    only = {p.strip() for p in os.environ.get("BENCH_ONLY", "verify,sweep").split(",") if p.strip()}
+    only = {p.strip() for p in os.environ.get("BENCH_ONLY", "verify,sweep,tokens").split(",") if p.strip()}
     t0 = time.perf_counter()
     load_before = os.getloadavg()[0]
     lines: list[Line] = []
@@ -395,6 +412,8 @@ def main() -> int:
             lines += bench_verify(db)
         if "sweep" in only:
             lines += bench_sweep(db)
+        if "tokens" in only:
+            lines += bench_tokens()
     except (BenchFailed, subprocess.CalledProcessError, psycopg.Error) as e:
         detail = getattr(e, "stderr", None) or ""
         print(f"bench failed: {e}\n{detail}", file=sys.stderr)

@@ -62,6 +62,13 @@ def token_sign(claims: Claims, key: Ed25519PrivateKey) -> str:
     return f"{signed}.{_b64(key.sign(signed.encode('ascii')))}"
 
 
+def _yyyymmdd(text: object) -> date:
+    """YYYYMMDD → date; as strict as strptime and several times faster (this is the hot path)."""
+    if not (isinstance(text, str) and len(text) == 8 and text.isascii() and text.isdigit()):
+        raise ValueError("not YYYYMMDD")
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
 def _invalid(code: str, zh: str, en: str) -> InvalidInput:
     return InvalidInput(rule="LH-4-inspection", code=code, zh=zh, en=en, fields=("token",))
 
@@ -81,7 +88,7 @@ def token_verify(token: str, public_keys: Mapping[str, Ed25519PublicKey]) -> Cla
         return Claims(
             number=str(body["n"]),
             masked_name=str(body["m"]),
-            issue_date=datetime.strptime(body["d"], "%Y%m%d").date(),  # noqa: DTZ007 -- a date, no time zone
+            issue_date=_yyyymmdd(body["d"]),
             issued_at=datetime.fromtimestamp(int(body["t"]), tz=UTC),
             kid=kid,
         )
