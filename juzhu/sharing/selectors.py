@@ -1,0 +1,102 @@
+"""Read-only queries of juzhu.sharing: credentials, the access logs, a person's record as it stood on a date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from juzhu.entitlements.selectors import EntitlementAnswer, card_get
+from juzhu.policy.entitlements import Department
+from juzhu.policy.errors import Lang
+from juzhu.policy.lifecycle import PermitEvent
+from juzhu.policy.residence import residence_period_on
+from juzhu.registry.models import Permit, PermitHistory, Person
+from juzhu.registry.selectors import lineage_history
+from juzhu.sharing.models import AccessLog, DepartmentCredential
+
+
+def credential_for(user: Any) -> DepartmentCredential | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return DepartmentCredential.objects.filter(user=user).first()
+
+
+def access_log_for_person(person: Person) -> QuerySet[AccessLog]:
+    """Every read of the person's data, newest first: of his or her own record, and of his or her
+    permit when it was consulted for a child's entitlement (N-17-confidentiality)."""
+    return (
+        AccessLog.objects.filter(Q(person=person) | Q(guardians=person))
+        .distinct()
+        .select_related("credential", "person")
+        .order_by("-at", "-id")
+    )
+
+
+def access_log_for_department(department: Department) -> QuerySet[AccessLog]:
+    """A department's own reads, newest first: what it may be asked to account for."""
+    return (
+        AccessLog.objects.filter(department=department)
+        .select_related("credential", "person")
+        .order_by("-at", "-id")
+    )
+
+
+# --------------------------------------------------------------------------- the record on a date
+
+
+def _card_on(permit: Permit, on: date) -> dict[str, Any]:
+    """Issue date, residence period and address of a card's permit as they stood on ``on``.
+
+    An address change records the old address and issue date in its history entry, so the values
+    on ``on`` are those the first later change replaced, or the card's current ones if none.
+    """
+    lineage = permit.lineage_id or permit.pk
+    later = (
+        PermitHistory.objects.filter(
+            permit__lineage_id=lineage, event=PermitEvent.ADDRESS_CHANGED, effective_on__gt=on
+        )
+        .order_by("effective_on", "permit_id", "seq")
+        .first()
+    )
+    period = residence_period_on(lineage_history(permit), on)
+    return {
+        "permit_number": permit.number,
+        "issue_date": date.fromisoformat(later.data["issue_date"]) if later else permit.issue_date,
+        "residence_address": later.data["address"] if later else permit.residence_address,
+        "residence_since": period.since if period is not None else None,
+    }
+
+
+_CARD_FIELDS = frozenset({"permit_number", "issue_date", "residence_since", "residence_address"})
+
+
+def person_record_on(answer: EntitlementAnswer, fields: frozenset[str], lang: Lang) -> dict[str, Any]:
+    """The entitlement answer and the person's data on the date asked — only the ``fields`` wanted.
+
+    A purpose that may not see the card never has it read.
+    ``permit_status`` is the status of the permit the answer rests on (``basis_status``): for a
+    child entitled through a parent, the parent's.  Card fields are the person's own card only,
+    never a guardian's.  ``next_anniversary`` is not offered: a date in the future of the date
+    asked, it belongs to the inspection of a card today, not to an entitlement question.
+    """
+    person, e = answer.person, answer.entitlement
+    card: dict[str, Any] = {}
+    if fields & _CARD_FIELDS:  # read the card only for a purpose that may see it
+        permit = card_get(answer.own_card)
+        card = _card_on(permit, e.on) if permit is not None else dict.fromkeys(_CARD_FIELDS)
+    basis = answer.basis_status
+    values: dict[str, Any] = {
+        "entitled": e.entitled,
+        "reasons": [r.as_dict(lang) for r in e.reasons],
+        "service": e.service.code,
+        "permit_status": basis.value if basis is not None else None,
+        "name": person.name,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "identity_number": person.identity_number,
+        "hukou_address": person.hukou_address,
+        **card,
+    }
+    return {k: v for k, v in values.items() if k in fields}
