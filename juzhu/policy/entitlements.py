@@ -221,6 +221,17 @@ def _extra_unmet(service: Service, facts: Facts, on: date, policy: JurisdictionP
                 f"仅限{policy.elderly_age}周岁以上老年人或残疾人。",
                 f"Only for people aged {policy.elderly_age} or over, or disabled people.",
             )
+    elif service.extra is Extra.COMPULSORY_SCHOOL_AGE:
+        of_age = policy.compulsory_school_from_age <= age < policy.compulsory_school_until_age
+        if not (of_age or x.get(service.extra.value)):
+            return _r(
+                rule,
+                "not-compulsory-school-age",
+                f"义务教育适龄儿童为{policy.compulsory_school_from_age}至"
+                f"{policy.compulsory_school_until_age - 1}周岁。",
+                f"Compulsory-education age is {policy.compulsory_school_from_age} to "
+                f"{policy.compulsory_school_until_age - 1}.",
+            )
     elif service.extra is not None and not x.get(service.extra.value):
         return _r(
             rule,

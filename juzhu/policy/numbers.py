@@ -29,7 +29,9 @@ def permit_number_make(division_code: str, year: int, sequence: int) -> str:
 
 def permit_number_normalise(value: str) -> str:
     """Strip spaces and dashes, upper-case; raise InvalidInput for a malformed or mistyped number."""
-    s = unicodedata.normalize("NFKC", "".join(value.split())).replace("-", "").upper()  # full-width digits too
+    s = (
+        unicodedata.normalize("NFKC", "".join(value.split())).replace("-", "").upper()
+    )  # full-width digits too
     digits = s[:-1]
     if len(s) != 18 or not (digits.isascii() and digits.isdigit()) or s[-1] not in "0123456789X":
         raise InvalidInput(

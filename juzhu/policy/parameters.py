@@ -49,6 +49,10 @@ class JurisdictionPolicy:
     # LH-4-services: a minor child's entitlement derives from a parent's permit until the
     # 18th birthday (Civil Code art. 17: 不满十八周岁的自然人为未成年人).
     adult_age: int = 18
+    # LH-4-svc-2: school age of compulsory education, from the 6th birthday (义务教育法 art. 11) for
+    # nine years; an older child still in compulsory school is recorded with the explicit fact.
+    compulsory_school_from_age: int = 6
+    compulsory_school_until_age: int = 16
     # LH-4-svc-2: gaokao needs Inner Mongolia senior-high enrolment and 3 complete years.
     gaokao_min_years: int = 3
     # LH-3.2-fees / N-21-fees: 工本费 for replacement and reissue.  The notice defers

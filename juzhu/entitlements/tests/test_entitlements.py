@@ -161,8 +161,9 @@ def test_gaokao_needs_inner_mongolia_enrolment_and_three_complete_years(permit, 
 
 
 def test_school_place_needs_a_child_of_compulsory_school_age(permit):
-    e = ask(KID, SCHOOL, date(2025, 8, 1))
-    assert (e.entitled, codes(e)) == (False, ["extra-compulsory_school_age"])
+    assert ask(KID, SCHOOL, date(2025, 8, 1)).entitled is True  # 10, through the parent's valid permit
+    e = ask(TEEN, SCHOOL, date(2025, 8, 1))  # 17: past compulsory-school age
+    assert (e.entitled, codes(e)) == (False, ["not-compulsory-school-age"])
 
 
 def test_an_unknown_service_or_a_date_before_birth_is_refused(permit):

@@ -244,7 +244,6 @@ def test_elderly_or_disabled_benefits(birth: date, disabled: bool, entitled: boo
     ("code", "flag"),
     [
         ("1-settlement", "settlement_conditions"),
-        ("2-school-place", "compulsory_school_age"),
         ("2-zhongkao", "junior_high_graduate"),
         ("2-student-aid", "family_in_difficulty"),
         ("3-employment-aid", "job_seeker_in_difficulty"),
@@ -258,6 +257,24 @@ def test_flag_conditions(code: str, flag: str) -> None:
     assert yes.entitled and yes.via == "guardian_permit"
     assert not no.entitled and no.via is None
     assert [(r.rule, r.code) for r in no.reasons] == [(service.rule, f"extra-{flag}")]
+
+
+@pytest.mark.parametrize(
+    ("birth", "flag", "entitled"),
+    [
+        (D(2020, 11, 26), False, True),  # 6th birthday on ON: school age
+        (D(2020, 11, 27), False, False),  # 6 tomorrow
+        (D(2010, 11, 27), False, True),  # 15, the last year of school age
+        (D(2010, 11, 26), False, False),  # 16 today
+        (D(2010, 11, 26), True, True),  # 16, still in compulsory school (recorded fact)
+    ],
+)
+def test_school_place_follows_compulsory_school_age(birth, flag, entitled) -> None:
+    extra = {"compulsory_school_age": True} if flag else {}
+    e = entitlement_check(SCHOOL, Facts(birth, None, (V,), extra=extra), ON)
+    assert e.entitled is entitled
+    if not entitled:
+        assert [(r.rule, r.code) for r in e.reasons] == [("LH-4-svc-2", "not-compulsory-school-age")]
 
 
 def test_school_place_for_a_child_on_a_parents_permit() -> None:

@@ -199,4 +199,7 @@ def test_token_fits_a_qr_code_of_version_10_or_less_at_level_m(name: str, kid: s
 def test_a_key_id_outside_1_to_8_lowercase_letters_or_digits_is_refused_when_signing(kid):
     key = Ed25519PrivateKey.generate()
     with pytest.raises(ValueError):
-        token_sign(Claims("150802202600000018", "王*", date(2026, 1, 5), datetime(2026, 11, 26, tzinfo=UTC), kid), key)
+        token_sign(
+            Claims("150802202600000018", "王*", date(2026, 1, 5), datetime(2026, 11, 26, tzinfo=UTC), kid),
+            key,
+        )

@@ -208,4 +208,6 @@ def test_the_correction_deadline_must_be_after_the_warning(
 def test_a_fine_with_fractions_of_a_fen_is_refused():
     with pytest.raises(InvalidInput):
         fine_check(Offender.PERSON, Decimal("50.001"), date(2026, 5, 1), date(2026, 5, 2))
-    assert fine_check(Offender.PERSON, Decimal("50.01"), date(2026, 5, 1), date(2026, 5, 2)).amount == Decimal("50.01")
+    assert fine_check(
+        Offender.PERSON, Decimal("50.01"), date(2026, 5, 1), date(2026, 5, 2)
+    ).amount == Decimal("50.01")

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         on = opts["date"] or clock.today()

@@ -4,13 +4,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from juzhu.operations.demo import DEMO_PARTNERS, load_demo
 from juzhu.registry import clock
-from juzhu.registry.demo import DEMO_USERS, load_demo
+from juzhu.registry.demo import DEMO_USERS
 
 
 class Command(BaseCommand):
     help = (
-        "Load the Linhe demo data (stations, demo staff and tokens, ~200 people in every state). Idempotent."
+        "Load the Linhe demo data (stations, staff, ~200 people in every state, employers, cases, "
+        "families). Idempotent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,5 +25,5 @@ class Command(BaseCommand):
         else:
             self.stdout.write("demo data loaded: " + ", ".join(f"{k}={v}" for k, v in result.items()))
         self.stdout.write("demo accounts (demo only — change before any real use):")
-        for username, role, password, token in DEMO_USERS:
+        for username, role, password, token in [*DEMO_USERS, *DEMO_PARTNERS]:
             self.stdout.write(f"  {username:<11} {role:<13} password {password:<22} API token {token}")

@@ -1,0 +1,42 @@
+"""The demo data: every state is there, through the real services, and loading twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from juzhu.audit.models import AuditEvent
+from juzhu.employers.models import Employer
+from juzhu.enforcement.models import Case
+from juzhu.entitlements.models import HouseholdLink
+from juzhu.operations.demo import load_demo
+from juzhu.registry.models import Application, Permit, PermitHistory, Person
+from juzhu.sharing.models import DepartmentCredential
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.django_db
+def test_the_demo_covers_every_state_and_loads_once():
+    today = date(2026, 11, 26)
+    first = load_demo(today, persons=34)
+    assert first["loaded"] is True
+    assert "skipped" not in first
+    assert set(Application.objects.values_list("status", flat=True)) >= {
+        "received", "notified", "accepted", "approved", "refused", "issued",
+    }  # fmt: skip
+    assert set(Permit.objects.values_list("status", flat=True)) == {"valid", "suspended", "void"}
+    assert set(PermitHistory.objects.values_list("event", flat=True)) >= {
+        "issued", "endorsed", "endorsed_late", "suspended", "address_changed", "replaced", "reissued", "voided",
+    }  # fmt: skip
+    assert Employer.objects.count() == 3
+    assert Case.objects.filter(status="fined").exists()
+    assert HouseholdLink.objects.exists()
+    assert DepartmentCredential.objects.count() == 3
+    counts = (Person.objects.count(), AuditEvent.objects.count())
+    assert load_demo(today, persons=34) == {"loaded": False}
+    assert (Person.objects.count(), AuditEvent.objects.count()) == counts
