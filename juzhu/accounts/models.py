@@ -20,7 +20,8 @@ class Role(models.TextChoices):
 
 # What each role may do.  A service names the capability it needs; the API checks it once.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.SYSTEM: frozenset({"read"}),
+    # PSB systems (e.g. card production) verify like anyone; they read no personal record (N-17).
+    Role.SYSTEM: frozenset({"verify"}),
     Role.EMPLOYER: frozenset({"employer"}),  # its own staff only (juzhu.employers)
     Role.DEPARTMENT: frozenset({"share"}),  # only through its credential's purposes (juzhu.sharing)
     Role.CLERK: frozenset({"read", "counter"}),

@@ -4,6 +4,7 @@ from typing import Any
 
 from juzhu.accounts.models import StaffProfile
 from juzhu.policy.errors import Forbidden
+from juzhu.policy.parameters import LINHE
 
 
 def staff_profile(user: Any) -> StaffProfile | None:
@@ -34,3 +35,8 @@ def staff_require(user: Any, capability: str, division_code: str | None = None) 
             en="This case is outside the account's jurisdiction.",
         )
     return profile
+
+
+def staff_read(user: Any) -> StaffProfile:
+    """Reading personal records: staff of this deployment's jurisdiction only (N-17-confidentiality)."""
+    return staff_require(user, "read", LINHE.division_code)

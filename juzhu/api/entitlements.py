@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
-from juzhu.accounts.selectors import staff_require
+from juzhu.accounts.selectors import staff_read
 from juzhu.api.auth import STAFF_AUTH
 from juzhu.api.errors import request_lang
 from juzhu.api.idempotency import run_idempotent
@@ -202,7 +202,7 @@ def household_link_end(request: HttpRequest, link_id: int, payload: LinkEndIn) -
 
 @router.get("/persons/{identity_number}/household-links", response=list[LinkOut])
 def household_link_list(request: HttpRequest, identity_number: str) -> list[dict[str, Any]]:
-    staff_require(request.user, "read")
+    staff_read(request.user)
     person = selectors.person_get_by_identity(identity_number)
     return [_link_out(link) for link in selectors.household_links(person)]
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from juzhu.accounts.selectors import staff_require
+from juzhu.accounts.selectors import staff_read
 from juzhu.api.auth import STAFF_AUTH
 from juzhu.api.errors import request_lang
 from juzhu.epermit.keys import public_keys_published
@@ -29,7 +29,7 @@ class EpermitOut(Schema):
 
 @staff.get("/permits/{number}/epermit", response=EpermitOut, summary="Signed token and QR code for a card")
 def epermit(request: HttpRequest, number: str) -> dict[str, Any]:
-    staff_require(request.user, "read")
+    staff_read(request.user)
     permit = permit_get_by_number(number)
     token = permit_token(permit)
     base = request.build_absolute_uri("/")

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, P, QueryEx, Router, Schema, Status
 
-from juzhu.accounts.selectors import staff_require
+from juzhu.accounts.selectors import staff_read
 from juzhu.api.auth import STAFF_AUTH
 from juzhu.api.errors import request_lang
 from juzhu.entitlements.selectors import person_get_by_identity
@@ -141,7 +141,7 @@ def department_access_log(
 def person_access_log(
     request: HttpRequest, identity_number: str, limit: QueryEx[int, P(ge=1, le=500)] = 100
 ) -> list[dict[str, Any]]:
-    staff_require(request.user, "read")
+    staff_read(request.user)
     lang = request_lang(request)
     person = person_get_by_identity(identity_number)
     return [

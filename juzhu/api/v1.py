@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
-from juzhu.accounts.selectors import staff_require
+from juzhu.accounts.selectors import staff_read
 from juzhu.api.auth import STAFF_AUTH
 from juzhu.api.errors import request_lang
 from juzhu.api.idempotency import run_idempotent
@@ -303,7 +303,10 @@ class EndorseOut(Schema):
 class ChangeIn(Schema):
     new_address: str = Field(..., min_length=1, max_length=200)
     new_division: str = Field(..., pattern=r"^\d{6}$")
-    police_station: str | None = None
+    police_station: str | None = Field(
+        None, description="新住址所属派出所代码；本区内变更时必填 (LH-4-register-3d)"
+    )
+    moved_on: InDate | None = Field(None, description="搬入新住址的日期，默认今天；变更登记须在3日内申报")
     documents: list[DocCode] = Field(..., min_length=1)  # type: ignore[valid-type]
 
 
@@ -380,7 +383,7 @@ def application_list(
     police_station: str | None = None,
     limit: QueryEx[int, P(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
-    staff_require(request.user, "read")
+    staff_read(request.user)
     lang = request_lang(request)
     qs = selectors.applications_queue(status=status, police_station=police_station)[:limit]
     return [_application_out(a, lang) for a in qs]
@@ -388,7 +391,7 @@ def application_list(
 
 @router.get("/applications/{application_id}", response=ApplicationOut, tags=["申请 applications"])
 def application_detail(request: HttpRequest, application_id: int) -> dict[str, Any]:
-    staff_require(request.user, "read")
+    staff_read(request.user)
     return _application_out(selectors.application_get(application_id), request_lang(request))
 
 
@@ -426,7 +429,7 @@ def _notice_out(n: Notice, lang: Lang) -> dict[str, Any]:
 
 @router.get("/applications/{application_id}/notice", response=NoticeOut, tags=["申请 applications"])
 def application_notice_get(request: HttpRequest, application_id: int) -> dict[str, Any]:
-    staff_require(request.user, "read")
+    staff_read(request.user)
     app = selectors.application_get(application_id)
     notice = Notice.objects.filter(application=app).first()
     if notice is None:
@@ -521,13 +524,13 @@ def application_issue(request: HttpRequest, application_id: int) -> Status[Any]:
     "/permits/{number}", response=PermitOut, tags=["居住证 permits"], summary="The card and its schedule"
 )
 def permit_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    staff_require(request.user, "read")
+    staff_read(request.user)
     return _permit_out(selectors.permit_get_by_number(number), request_lang(request))
 
 
 @router.get("/permits/{number}/history", response=list[HistoryOut], tags=["居住证 permits"])
 def permit_history(request: HttpRequest, number: str) -> list[PermitHistory]:
-    staff_require(request.user, "read")
+    staff_read(request.user)
     return selectors.permit_history(selectors.permit_get_by_number(number))
 
 

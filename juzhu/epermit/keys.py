@@ -7,7 +7,7 @@ import secrets
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from juzhu.epermit.models import SigningKey
@@ -34,7 +34,12 @@ def signing_key_rotate() -> SigningKey:
 
 
 def signing_key_current() -> tuple[str, Ed25519PrivateKey]:
-    key = SigningKey.objects.filter(retired__isnull=True).first() or signing_key_rotate()
+    key = SigningKey.objects.filter(retired__isnull=True).first()
+    if key is None:
+        try:
+            key = signing_key_rotate()
+        except IntegrityError:  # a concurrent first request made the first key: use it
+            key = SigningKey.objects.get(retired__isnull=True)
     private = serialization.load_pem_private_key(key.private_key_pem.encode("ascii"), password=None)
     if not isinstance(private, Ed25519PrivateKey):  # the table only ever holds Ed25519 keys
         raise TypeError("signing key is not Ed25519")

@@ -30,6 +30,7 @@ def address_change_effect(
     next_anniversary: date,
 ) -> ChangeEffect:
     """Same county: nothing restarts; same city or another city: issue date := change date, period restarts."""
+    divisions.county_get(new_division, field="new_division", rule="LH-3.2-change-same-county")
     rel = divisions.relation(old_division, new_division)
     if rel is divisions.Relation.SAME_COUNTY:
         return ChangeEffect(

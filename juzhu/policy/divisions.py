@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
-from juzhu.policy.errors import PolicyError
+from juzhu.policy.errors import InvalidInput, PolicyError
 
 RULE = "LH-3.1-hukou"
 FIELD = "division_code"
@@ -208,3 +208,18 @@ def division_get(code: str) -> Division:
 def all_codes() -> tuple[str, ...]:
     """Every code in the table, sorted."""
     return tuple(sorted(_table()))
+
+
+def county_get(code: str, *, field: str = "division_code", rule: str = "LH-3.1-hukou") -> Division:
+    """A current county-level division; a province or prefecture code is refused (it names no county,
+    so same-county / same-city questions — LH-3.1-hukou, LH-3.2-change-* — cannot be answered)."""
+    division = division_get(code)
+    if division.level is not Level.COUNTY:
+        raise InvalidInput(
+            rule=rule,
+            code="division-not-county",
+            zh=f"行政区划代码{code}（{division.name}）不是县级行政区划，请填写区、县或县级市的代码。",
+            en=f"Division code {code} ({division.name}) is not county-level: give the district or county code.",
+            fields=(field,),
+        )
+    return division

@@ -55,7 +55,9 @@ def eligibility_check(
     earliest: date | None = None
     here = policy.division_code
 
-    hukou = divisions.division_get(facts.hukou_division)  # unknown code raises UnknownDivision
+    hukou = divisions.county_get(
+        facts.hukou_division, field="hukou_division"
+    )  # unknown code: UnknownDivision
     if divisions.relation(hukou.code, here) is divisions.Relation.SAME_COUNTY:
         unmet.append(
             Reason(

@@ -48,13 +48,31 @@ class PersonAdmin(ReadOnlyAdmin):
 
 @admin.register(ResidenceRegistration)
 class RegistrationAdmin(ReadOnlyAdmin):
-    list_display = ["person", "address", "police_station", "arrived_on", "declared_on", "due_on", "on_time", "ended_on"]
+    list_display = [
+        "person",
+        "address",
+        "police_station",
+        "arrived_on",
+        "declared_on",
+        "due_on",
+        "on_time",
+        "ended_on",
+    ]
     list_filter = ["on_time", "kind", "police_station"]
 
 
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin):
-    list_display = ["number", "kind", "status", "person", "submitted_on", "accepted_on", "due_on", "issued_on"]
+    list_display = [
+        "number",
+        "kind",
+        "status",
+        "person",
+        "submitted_on",
+        "accepted_on",
+        "due_on",
+        "issued_on",
+    ]
     list_filter = ["status", "kind", "police_station"]
     search_fields = ["=number"]
 
@@ -77,7 +95,15 @@ class HistoryInline(admin.TabularInline[PermitHistory, Permit]):
 
 @admin.register(Permit)
 class PermitAdmin(ReadOnlyAdmin):
-    list_display = ["number", "card_name", "status", "issue_date", "residence_since", "next_anniversary", "endorse_by"]
+    list_display = [
+        "number",
+        "card_name",
+        "status",
+        "issue_date",
+        "residence_since",
+        "next_anniversary",
+        "endorse_by",
+    ]
     list_filter = ["status"]
     search_fields = ["=number"]
     inlines = [HistoryInline]

@@ -224,7 +224,7 @@ def residence_register(
     today = clock.today()
     declared_on = declared_on or today
     info = identity_parse(identity_number, today)
-    divisions.division_get(hukou_division)
+    divisions.county_get(hukou_division, field="hukou_division")
     station = _station(police_station)
     if declared_on > today or arrived_on > declared_on:
         raise InvalidInput(
@@ -500,7 +500,7 @@ def application_accept(*, actor: Any, application_id: int) -> Application:
                 registration_date=_registered_since(person) if reg else None,
                 documents=docs,
             ),
-            today,
+            today,  # the application date is the acceptance (受理) date: docs/decisions/0001 item 2
             policy,
         ).raise_if_not()
     nominal = issue_due_nominal(today, policy)  # the T-holiday roll may await next year's calendar
@@ -785,8 +785,7 @@ def _permit_issue_new_card(
         to_status=carried,
         rule="LH-3.2-replace",
         actor=actor,
-        residence_since=old.residence_since,
-        data={"supersedes": old.number, "application": app.number},
+        data={"supersedes": old.number, "application": app.number},  # the period's own event stays the reason
     )
     new.save(update_fields=["last_seq"])
     audit_record(
@@ -916,10 +915,24 @@ def permit_change_address(
     new_division: str,
     documents: list[str],
     police_station: str | None = None,
+    moved_on: date | None = None,
 ) -> ChangeResult:
-    """变更登记 (LH-3.2-change-*): new address on the same card; dates kept or restarted by area."""
+    """变更登记 (LH-3.2-change-*): new address on the same card; dates kept or restarted by area.
+
+    A move within the district is also a change of residence registration, with the same 3-day duty
+    as arriving (LH-4-register-3d): it is registered at ``police_station`` with its due date, so a
+    late declaration reaches the enforcement feed.
+    """
     policy = jurisdiction()
     staff_require(actor, "counter", policy.division_code)
+    if new_division == policy.division_code and not police_station:
+        raise InvalidInput(
+            rule="LH-4-register-3d",
+            code="police-station-required",
+            zh="在本区内变更住址，须同时在新住址所属派出所办理变更登记。",
+            en="A move within the district is registered at the new address's police station: name it.",
+            fields=("police_station",),
+        )
     permit = _lock_permit(number)
     to = permit_next(PermitStatus(permit.status), PermitEvent.ADDRESS_CHANGED)
     materials_require(checklist(CaseKind.ADDRESS_CHANGE), docs_parse(documents), "LH-3.2-change-same-county")
@@ -985,16 +998,29 @@ def permit_change_address(
         reg.ended_on = today
         reg.save(update_fields=["ended_on"])
     if station is not None:
+        moved = moved_on or today
+        if moved > today:
+            raise InvalidInput(
+                rule="LH-4-register-3d",
+                code="registration-dates",
+                zh="搬入日期不得晚于今天。",
+                en="The moving date cannot be after today.",
+                fields=("moved_on",),
+            )
+        try:
+            due: date | None = registration_due(moved, work_calendar(), policy).due
+        except CalendarUnknown:
+            due = None
         ResidenceRegistration.objects.create(
             person_id=permit.person_id,
             kind=ResidenceRegistration.Kind.CHANGE,
             address=new_address,
-            division_code=new_division,
+            division_code=station.division_code,
             police_station=station,
-            arrived_on=today,
+            arrived_on=moved,
             declared_on=today,
-            due_on=None,
-            on_time=True,
+            due_on=due,
+            on_time=None if due is None else today <= due,
         )
     audit_record(
         actor=actor,
@@ -1034,6 +1060,14 @@ def permits_sweep(*, on: date, actor: Any = None) -> SweepResult:
     """
     if actor is not None:
         staff_require(actor, "sweep", jurisdiction().division_code)
+    if on > clock.today():
+        raise InvalidInput(
+            rule="LH-3.2-endorse-overdue",
+            code="sweep-in-future",
+            zh="不能按未来日期执行中止：逾期只能在签注期届满之后确定。",
+            en="The sweep cannot run for a future date: a permit is overdue only once its window has closed.",
+            fields=("on",),
+        )
     cal = work_calendar()
     rolled = 0
     with transaction.atomic():

@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from juzhu.accounts.models import Role
-from juzhu.accounts.selectors import staff_profile, staff_require
+from juzhu.accounts.selectors import staff_profile, staff_read, staff_require
 from juzhu.audit.services import audit_record
 from juzhu.entitlements.selectors import entitlement_for, person_get_by_identity
 from juzhu.epermit.services import token_check
@@ -78,7 +78,7 @@ def caller_resolve(
             )
         p = purpose_get(purpose, credential.allowed())
         return Caller(actor, credential, Department(credential.department), p.code, p.fields)
-    staff_require(actor, "read")
+    staff_read(actor)
     return Caller(actor, None, Department.PUBLIC_SECURITY, staff_purpose, staff_fields)
 
 

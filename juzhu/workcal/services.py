@@ -15,8 +15,9 @@ TRUE = {"1", "true", "yes", "y", "上班", "工作日", "work"}
 FALSE = {"0", "false", "no", "n", "休息", "休", "rest", "holiday"}
 
 
-def holidays_import_csv(text: str, *, declare_years: bool = True) -> int:
-    """Upsert every row, then declare each year the file covers (its schedule is complete).
+def holidays_import_csv(text: str, *, declare_years: bool = False) -> int:
+    """Upsert every row; with ``declare_years``, also declare each year the file covers complete
+    (unlisted days then follow Monday–Friday — only for a file holding a year's whole schedule).
 
     Any bad row refuses the whole file, naming the line.
     """

@@ -176,13 +176,13 @@ def test_a_revoked_token_is_401(as_clerk):
     problem(as_clerk.get("/applications"), 401, "unauthenticated")
 
 
-def test_a_system_token_may_read_but_not_act_at_the_counter(as_system, clerk):
+def test_a_system_token_reads_no_personal_record_and_cannot_act_at_the_counter(as_system, clerk):
     registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
     with today_is(date(2026, 7, 6)):
         listed = as_system.get("/applications")
         r = as_system.post("/applications", application_body())
         r_en = as_system.post("/applications", application_body(), HTTP_ACCEPT_LANGUAGE="en")
-    assert listed.status_code == 200
+    problem(listed, 403, "forbidden", rule="N-8-authority")  # N-17: verification only, like the public
     body = problem(r, 403, "forbidden", rule="N-8-authority")
     assert body["detail"] == "当前账号无权执行此操作。"
     assert problem(r_en, 403, "forbidden")["detail"] == "This account may not perform this operation."

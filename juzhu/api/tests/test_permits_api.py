@@ -13,7 +13,7 @@ from juzhu.api.tests.helpers import (
     wang_permit,
 )
 from juzhu.registry import services
-from juzhu.registry.models import Permit, PermitHistory
+from juzhu.registry.models import Permit, PermitHistory, ResidenceRegistration
 from juzhu.registry.tests.factories import today_is
 
 CHANGE_DOCS = ["permit_card", "identity_card", "tenancy_contract"]
@@ -154,7 +154,13 @@ def test_address_change_within_the_county_keeps_the_dates(as_clerk, clerk, super
     with today_is(date(2026, 2, 10)):
         r = as_clerk.post(
             f"/permits/{PERMIT_2025_1}/address-change",
-            {"new_address": "临河区胜利路8号", "new_division": "150802", "documents": CHANGE_DOCS},
+            {
+                "new_address": "临河区胜利路8号",
+                "new_division": "150802",
+                "police_station": "150802001",
+                "moved_on": "2026-02-06",
+                "documents": CHANGE_DOCS,
+            },
         )
     assert r.status_code == 200, r.content
     body = r.json()
@@ -167,6 +173,34 @@ def test_address_change_within_the_county_keeps_the_dates(as_clerk, clerk, super
     )
     assert body["permit"]["residence_address"] == "临河区胜利路8号"
     assert body["permit"]["next_anniversary"] == "2026-07-10"
+    # The change of registration carries the 3-day duty (LH-4-register-3d): moved Fri 02-06, due Mon
+    # 02-09 (02-09 is a working day), declared Tue 02-10 — one day late, so it reaches enforcement.
+    reg = ResidenceRegistration.objects.get(kind="change")
+    assert (reg.arrived_on, reg.due_on, reg.declared_on, reg.on_time) == (
+        date(2026, 2, 6), date(2026, 2, 9), date(2026, 2, 10), False,
+    )  # fmt: skip
+
+
+def test_a_move_within_the_district_must_name_the_police_station(as_clerk, clerk, supervisor):
+    wang_permit(clerk, supervisor)
+    with today_is(date(2026, 2, 10)):
+        r = as_clerk.post(
+            f"/permits/{PERMIT_2025_1}/address-change",
+            {"new_address": "临河区胜利路8号", "new_division": "150802", "documents": CHANGE_DOCS},
+        )
+    assert problem(r, 422, "police-station-required", rule="LH-4-register-3d")["fields"] == ["police_station"]
+
+
+def test_a_city_code_is_not_a_new_address_division(as_clerk, clerk, supervisor):
+    """150800 is 巴彦淖尔市 itself: no county, so it must not reset the dates as a same-city move."""
+    wang_permit(clerk, supervisor)
+    with today_is(date(2026, 2, 10)):
+        r = as_clerk.post(
+            f"/permits/{PERMIT_2025_1}/address-change",
+            {"new_address": "巴彦淖尔市", "new_division": "150800", "documents": CHANGE_DOCS},
+        )
+    assert problem(r, 422, "division-not-county")["fields"] == ["new_division"]
+    assert Permit.objects.get(number=PERMIT_2025_1).issue_date == date(2025, 7, 10)
 
 
 def test_address_change_to_another_county_of_the_city_restarts_the_dates(as_clerk, clerk, supervisor):
@@ -231,6 +265,11 @@ def test_suspended_permit_cannot_change_address_409(as_clerk, as_supervisor, cle
         as_supervisor.post("/sweeps", {"on": "2026-07-12"})
         r = as_clerk.post(
             f"/permits/{PERMIT_2025_1}/address-change",
-            {"new_address": "临河区胜利路8号", "new_division": "150802", "documents": CHANGE_DOCS},
+            {
+                "new_address": "临河区胜利路8号",
+                "new_division": "150802",
+                "police_station": "150802001",
+                "documents": CHANGE_DOCS,
+            },
         )
     problem(r, 409, "permit-transition", rule="LH-3.2-endorse-overdue")

@@ -13,7 +13,7 @@ from juzhu.policy.eligibility import (
     eligibility_check,
     registered_since_ok_on,
 )
-from juzhu.policy.errors import NotEligible
+from juzhu.policy.errors import InvalidInput, NotEligible
 from juzhu.policy.materials import Condition, Doc
 from juzhu.policy.parameters import JurisdictionPolicy
 
@@ -233,3 +233,15 @@ def test_registration_months_is_a_policy_parameter() -> None:
     assert registered_since_ok_on(D(2026, 1, 15), policy) == D(2027, 1, 15)
     assert eligibility_check(facts(), D(2027, 1, 14), policy).earliest == D(2027, 1, 15)
     assert eligibility_check(facts(), D(2027, 1, 15), policy).eligible is True
+
+
+def test_a_city_or_province_code_is_not_a_hukou_county():
+    for code in ("510100", "510000"):
+        with pytest.raises(InvalidInput) as e:
+            eligibility_check(
+                ApplicantFacts(
+                    hukou_division=code, registration_division="150802", registration_date=date(2025, 1, 1)
+                ),
+                date(2026, 1, 1),
+            )
+        assert (e.value.code, e.value.fields) == ("division-not-county", ("hukou_division",))

@@ -192,7 +192,8 @@ def test_due_date_into_an_unknown_year_waits_for_the_calendar_and_the_sweep_fill
     assert (app.due_nominal, app.due_on) == (date(2027, 1, 4), None)
     DeclaredYear.objects.create(year=2027, note="test")
     HolidayOverride.objects.create(date=date(2027, 1, 1), is_working_day=False, note="元旦")
-    services.permits_sweep(on=date(2026, 12, 21))
+    with today_is(date(2026, 12, 21)):
+        services.permits_sweep(on=date(2026, 12, 21))
     assert Application.objects.get(pk=app.pk).due_on == date(2027, 1, 4)  # a Monday in the declared year
 
 

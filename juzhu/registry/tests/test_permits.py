@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import transaction
 
-from juzhu.policy.errors import TransitionNotAllowed
+from juzhu.policy.errors import InvalidInput, TransitionNotAllowed
 from juzhu.policy.materials import CaseKind
 from juzhu.registry import selectors, services
 from juzhu.registry.models import Permit, PermitHistory
@@ -65,12 +64,21 @@ def test_the_sweep_suspends_from_the_day_after_the_last_day_and_is_safe_to_rerun
     assert selectors.permit_verify(p.number, date(2026, 10, 9)).status == "suspended"
 
 
-def test_a_sweep_that_fails_midway_leaves_nothing_and_a_rerun_finishes(clerk, permit):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.permits_sweep(on=date(2026, 10, 9))
-        raise RuntimeError("crash after the statement, before commit")
-    assert Permit.objects.get(pk=permit.pk).status == "valid"
-    assert services.permits_sweep(on=date(2026, 10, 9)).suspended == 1
+def test_the_sweep_runs_for_today_but_never_for_a_future_date(clerk, permit):
+    with today_is(date(2026, 10, 9)):
+        with pytest.raises(InvalidInput) as e:
+            services.permits_sweep(on=date(2026, 10, 10))
+        assert e.value.code == "sweep-in-future"
+        assert Permit.objects.get(pk=permit.pk).status == "valid"
+        assert services.permits_sweep(on=date(2026, 10, 9)).suspended == 1
+
+
+def test_after_a_reissue_the_residence_period_still_names_its_own_event(clerk, permit):
+    services.permits_sweep(on=date(2026, 11, 20))
+    endorse(clerk, permit.number, date(2026, 11, 20))
+    card = new_card(clerk, Permit.objects.get(pk=permit.pk), CaseKind.REISSUE, date(2026, 11, 25))
+    view = selectors.permit_view(card, date(2026, 11, 25))
+    assert (view.residence.since, view.residence.rule) == (date(2026, 11, 20), "LH-3.2-endorse-late")
 
 
 def test_a_late_endorsement_restores_and_restarts_the_residence_period(clerk, permit):
@@ -118,7 +126,12 @@ def test_endorsing_twice_in_one_window_is_refused(clerk, permit):
 def test_address_change_keeps_or_restarts_dates_by_area(clerk, permit, division, rule, issue_date, since):
     with today_is(date(2026, 5, 6)):
         r = services.permit_change_address(
-            actor=clerk, number=permit.number, new_address="新地址1号", new_division=division, documents=DOCS
+            actor=clerk,
+            number=permit.number,
+            new_address="新地址1号",
+            new_division=division,
+            documents=DOCS,
+            police_station="150802001",
         )
     p = Permit.objects.get(pk=permit.pk)
     assert (r.effect.rule, p.issue_date, p.residence_since, p.number) == (
@@ -135,7 +148,12 @@ def test_a_suspended_permit_must_be_endorsed_before_an_address_change(clerk, per
     services.permits_sweep(on=date(2026, 10, 9))
     with today_is(date(2026, 10, 9)), pytest.raises(TransitionNotAllowed) as e:
         services.permit_change_address(
-            actor=clerk, number=permit.number, new_address="x", new_division="150802", documents=DOCS
+            actor=clerk,
+            number=permit.number,
+            new_address="x",
+            new_division="150802",
+            documents=DOCS,
+            police_station="150802001",
         )
     assert e.value.rule == "LH-3.2-endorse-overdue"
 
