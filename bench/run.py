@@ -13,7 +13,7 @@ Environment (all optional):
     BENCH_THREADS        1        threads per worker
     BENCH_SWEEP_PERMITS  1000000  valid permits for the daily sweep
     BENCH_OVERDUE        0.5      the fraction of those past their last day to endorse
-    BENCH_ONLY           verify,sweep,tokens
+    BENCH_ONLY           verify,sweep,tokens,entitlements
 
 Benchmarks are not tests: the run prints OK or MISS against each target and exits 0 either way;
 it exits non-zero only when a benchmark could not be measured or its answers were wrong.
@@ -401,9 +401,39 @@ def bench_tokens() -> list[Line]:
     ]
 
 
+def bench_entitlements(db: Database) -> list[Line]:
+    """Entitlement checks/s (history-exact, through the household link) vs single-query verifications/s."""
+    ent_db = db.sibling(db.name + "_ent")
+    with step("entitlement checks vs verifications, in one process"):
+        reset_schema_and_migrate(ent_db)
+        out = subprocess.run(  # noqa: S603 -- our own interpreter and script
+            [PYTHON, str(BENCH_DIR / "entitlements_child.py"), str(env_float("BENCH_ENTITLEMENT_SECONDS", 5.0))],
+            cwd=ROOT, env=django_env(ent_db), check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        ent_db.drop()
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["entitled"] is not True:
+        raise BenchFailed("the demo child should be entitled to a school place through a parent's permit")
+    ratio = result["check_per_s"] / result["verify_per_s"]
+    return [
+        Line(
+            "entitlement_checks_per_s / verify_per_s",
+            f"{result['check_per_s']:,.0f}/s",
+            f"{result['verify_per_s']:,.0f}/s",
+            ratio,
+            "info (no target set)",
+            True,
+        )
+    ]
+
+
 def main() -> int:
     db = Database.from_env()
-    only = {p.strip() for p in os.environ.get("BENCH_ONLY", "verify,sweep,tokens").split(",") if p.strip()}
+    only = {
+        p.strip()
+        for p in os.environ.get("BENCH_ONLY", "verify,sweep,tokens,entitlements").split(",")
+        if p.strip()
+    }
     t0 = time.perf_counter()
     load_before = os.getloadavg()[0]
     lines: list[Line] = []
@@ -414,6 +444,8 @@ def main() -> int:
             lines += bench_sweep(db)
         if "tokens" in only:
             lines += bench_tokens()
+        if "entitlements" in only:
+            lines += bench_entitlements(db)
     except (BenchFailed, subprocess.CalledProcessError, psycopg.Error) as e:
         detail = getattr(e, "stderr", None) or ""
         print(f"bench failed: {e}\n{detail}", file=sys.stderr)
