@@ -82,6 +82,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
 
+elif env_bool("JUZHU_PG_PREPARED", True):
+    # Server-side binding lets psycopg prepare a statement after 5 uses on a connection: planning
+    # was most of the cost of a verification (bench/README.md).  Set JUZHU_PG_PREPARED=0 behind a
+    # transaction-mode connection pooler (PgBouncer without prepared-statement support).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
