@@ -10,17 +10,7 @@ from django.http import HttpRequest
 
 from juzhu.employers.models import DesignatedStaffEntry, Employer, EmployerMembership, EmploymentRecord
 from juzhu.policy.identity import identity_mask
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from juzhu.registry.admin import ReadOnlyAdmin
 
 
 @admin.register(Employer)

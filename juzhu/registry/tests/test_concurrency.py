@@ -2,49 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
-from django.db import connections
 
 from juzhu.policy.errors import PolicyError
 from juzhu.policy.materials import CaseKind
 from juzhu.registry import services
 from juzhu.registry.models import Permit, PermitHistory
 from juzhu.registry.tests.factories import FIRST_DOCS, identity_number, issued_permit, registered, today_is
+from juzhu.registry.tests.race import race
 
 N = 20
 pytestmark = pytest.mark.postgres
-
-
-def race(fn: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run ``fn`` in N threads released together; collect results and errors."""
-    barrier = threading.Barrier(N)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        try:
-            barrier.wait()
-            out = fn()
-            with lock:
-                results.append(out)
-        except BaseException as e:
-            with lock:
-                errors.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def test_twenty_parallel_issues_of_one_application_make_one_permit(clerk, supervisor):
