@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 
 from juzhu.accounts.models import Role
 from juzhu.accounts.selectors import staff_profile, staff_read, staff_require
@@ -24,7 +25,7 @@ from juzhu.audit.services import audit_record
 from juzhu.entitlements.selectors import entitlement_for, person_get_by_identity
 from juzhu.epermit.services import token_check
 from juzhu.policy.entitlements import Department, service_get
-from juzhu.policy.errors import Forbidden, InvalidInput, Lang, NotFound
+from juzhu.policy.errors import Forbidden, InvalidInput, Lang, NotFound, TransitionNotAllowed
 from juzhu.policy.sharing import PURPOSES, fields_for, purpose_get
 from juzhu.registry import clock
 from juzhu.registry.selectors import permit_get_by_number, permit_verify
@@ -272,6 +273,17 @@ def credential_issue(
                 "refused": bad,
                 "allowed": sorted(p.code for p in PURPOSES.values() if p.department is dept),
             },
+        )
+    taken = DepartmentCredential.objects.filter(Q(user=user) | Q(code=code)).first()
+    if taken is not None:
+        # Credentials, revoked ones included, stay on record for the access log: one per account and code.
+        raise TransitionNotAllowed(
+            rule="LH-2-sharing",
+            code="credential-exists",
+            zh=f"该账号或代码已有共享凭证（{taken.code}），已吊销的凭证也保留备查；请使用新的部门账号和代码。",
+            en=f"This account or code already has a credential ({taken.code}); revoked ones stay on record: "
+            "use a new department account and code.",
+            fields=("user", "code"),
         )
     credential = DepartmentCredential.objects.create(
         code=code, name=name, user=user, department=dept, purposes=sorted(set(purposes))

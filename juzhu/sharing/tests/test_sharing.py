@@ -9,13 +9,13 @@ import pytest
 from juzhu.audit.models import AuditEvent
 from juzhu.entitlements.tests.factories import KID, PARENT, household
 from juzhu.epermit.services import permit_token
-from juzhu.policy.errors import Forbidden, InvalidInput, NotFound
+from juzhu.policy.errors import Forbidden, InvalidInput, NotFound, TransitionNotAllowed
 from juzhu.policy.sharing import PURPOSES
 from juzhu.registry import services as registry
 from juzhu.registry.models import Permit, Person
 from juzhu.registry.tests.factories import staff, today_is
 from juzhu.sharing import selectors
-from juzhu.sharing.models import AccessLog
+from juzhu.sharing.models import AccessLog, DepartmentCredential
 from juzhu.sharing.services import credential_issue, credential_revoke, entitlement_share, inspection_record
 from juzhu.sharing.tests.factories import administrator, education, housing, police
 
@@ -237,3 +237,16 @@ def test_the_access_log_is_append_only(permit):
         entry.save()
     with pytest.raises(RuntimeError):
         entry.delete()
+
+
+def test_a_revoked_credential_stays_on_record_and_blocks_its_account_and_code(permit):
+    credential = education()
+    admin = administrator()
+    credential_revoke(actor=admin, code=credential.code)
+    with pytest.raises(TransitionNotAllowed) as e:
+        credential_issue(
+            actor=admin, user=credential.user, code="EDU-NEW", name="x", department="education",
+            purposes=["education.school_place"],
+        )  # fmt: skip
+    assert (e.value.code, e.value.rule) == ("credential-exists", "LH-2-sharing")
+    assert DepartmentCredential.objects.count() == 1
