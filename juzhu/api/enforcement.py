@@ -7,6 +7,7 @@ Every case answer carries its append-only history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -25,8 +26,7 @@ from juzhu.policy.calendar import roll_to_working_day
 from juzhu.policy.errors import CalendarUnknown, Lang
 from juzhu.policy.identity import identity_mask
 from juzhu.policy.penalties import CaseStatus, Offender, fine_range
-from juzhu.registry.selectors import mask_name
-from juzhu.registry.services import jurisdiction
+from juzhu.registry.selectors import jurisdiction, mask_name
 from juzhu.workcal.selectors import work_calendar
 
 router = Router(auth=STAFF_AUTH)
@@ -277,6 +277,17 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _case_out(selectors.case_get(case_id), request_lang(request))
 
 
+def _case_step(request: HttpRequest, case_id: int, step: Callable[[], object]) -> Any:
+    """Run one audited step of a case (idempotently) and answer with the case and its history."""
+    lang = request_lang(request)
+
+    def make() -> dict[str, Any]:
+        step()
+        return _case_out(selectors.case_get(case_id), lang)
+
+    return run_idempotent(request, 200, make)
+
+
 @router.post(
     "/enforcement/cases/{case_id}/order",
     response=CaseOut,
@@ -284,13 +295,13 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     summary="Order correction by a deadline (责令限期改正)",
 )
 def case_order(request: HttpRequest, case_id: int, payload: OrderIn) -> Any:
-    lang = request_lang(request)
-
-    def make() -> dict[str, Any]:
-        services.case_order_correction(actor=request.user, case_id=case_id, deadline=payload.deadline)
-        return _case_out(selectors.case_get(case_id), lang)
-
-    return run_idempotent(request, 200, make)
+    return _case_step(
+        request,
+        case_id,
+        lambda: services.case_order_correction(
+            actor=request.user, case_id=case_id, deadline=payload.deadline
+        ),
+    )
 
 
 @router.post(
@@ -300,13 +311,11 @@ def case_order(request: HttpRequest, case_id: int, payload: OrderIn) -> Any:
     summary="Record the correction and close the case (已改正，结案)",
 )
 def case_correct(request: HttpRequest, case_id: int, payload: CorrectIn) -> Any:
-    lang = request_lang(request)
-
-    def make() -> dict[str, Any]:
-        services.case_mark_corrected(actor=request.user, case_id=case_id, note=payload.note)
-        return _case_out(selectors.case_get(case_id), lang)
-
-    return run_idempotent(request, 200, make)
+    return _case_step(
+        request,
+        case_id,
+        lambda: services.case_mark_corrected(actor=request.user, case_id=case_id, note=payload.note),
+    )
 
 
 @router.post(
@@ -316,10 +325,8 @@ def case_correct(request: HttpRequest, case_id: int, payload: CorrectIn) -> Any:
     summary="Fine after the deadline passed uncorrected (supervisor; range T-inclusive)",
 )
 def case_fine(request: HttpRequest, case_id: int, payload: FineIn) -> Any:
-    lang = request_lang(request)
-
-    def make() -> dict[str, Any]:
-        services.case_fine(actor=request.user, case_id=case_id, amount=payload.amount)
-        return _case_out(selectors.case_get(case_id), lang)
-
-    return run_idempotent(request, 200, make)
+    return _case_step(
+        request,
+        case_id,
+        lambda: services.case_fine(actor=request.user, case_id=case_id, amount=payload.amount),
+    )

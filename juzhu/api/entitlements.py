@@ -24,6 +24,7 @@ from juzhu.policy.entitlements import CATALOGUE, DEPARTMENT_LABELS, Department, 
 from juzhu.policy.errors import Lang
 from juzhu.policy.identity import identity_mask
 from juzhu.registry import clock
+from juzhu.registry.selectors import person_get_by_identity
 from juzhu.sharing.services import entitlement_share
 
 router = Router(auth=STAFF_AUTH, tags=["公共服务 entitlements"])
@@ -203,7 +204,7 @@ def household_link_end(request: HttpRequest, link_id: int, payload: LinkEndIn) -
 @router.get("/persons/{identity_number}/household-links", response=list[LinkOut])
 def household_link_list(request: HttpRequest, identity_number: str) -> list[dict[str, Any]]:
     staff_read(request.user)
-    person = selectors.person_get_by_identity(identity_number)
+    person = person_get_by_identity(identity_number, rule="LH-4-services")
     return [_link_out(link) for link in selectors.household_links(person)]
 
 

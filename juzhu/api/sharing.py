@@ -16,11 +16,11 @@ from ninja import Field, P, QueryEx, Router, Schema, Status
 from juzhu.accounts.selectors import staff_read
 from juzhu.api.auth import STAFF_AUTH
 from juzhu.api.errors import request_lang
-from juzhu.entitlements.selectors import person_get_by_identity
 from juzhu.policy.entitlements import DEPARTMENT_LABELS, Department
 from juzhu.policy.errors import Forbidden, Lang
 from juzhu.policy.identity import identity_mask
 from juzhu.policy.sharing import PURPOSES
+from juzhu.registry.selectors import person_get_by_identity
 from juzhu.sharing import selectors
 from juzhu.sharing.models import AccessLog
 from juzhu.sharing.services import inspection_record
@@ -143,7 +143,7 @@ def person_access_log(
 ) -> list[dict[str, Any]]:
     staff_read(request.user)
     lang = request_lang(request)
-    person = person_get_by_identity(identity_number)
+    person = person_get_by_identity(identity_number, rule="LH-4-services")
     return [
         {
             **_access_out(e, lang),

@@ -19,13 +19,10 @@ from juzhu.policy.employers import needs_designated_staff, report_on_time
 from juzhu.policy.errors import CalendarUnknown, Forbidden, NotFound, Reason
 from juzhu.policy.identity import identity_mask
 from juzhu.policy.parameters import LINHE, JurisdictionPolicy
+from juzhu.registry.selectors import jurisdiction
 from juzhu.workcal.selectors import work_calendar
 
 EMPLOYER_CAPABILITY = "employer"
-
-
-def jurisdiction() -> JurisdictionPolicy:
-    return LINHE
 
 
 # --------------------------------------------------------------------------- access

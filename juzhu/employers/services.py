@@ -25,7 +25,6 @@ from juzhu.employers.selectors import (
     employer_get_for,
     employer_not_found,
     is_employer_account,
-    jurisdiction,
 )
 from juzhu.policy import divisions
 from juzhu.policy.calendar import WorkCalendar
@@ -44,6 +43,7 @@ from juzhu.policy.identity import identity_normalise, identity_parse
 from juzhu.policy.organisations import uscc_parse
 from juzhu.registry import clock
 from juzhu.registry.models import Person
+from juzhu.registry.selectors import jurisdiction
 from juzhu.workcal.selectors import work_calendar
 
 REPORT_RULE = "LH-4-employer-report-5wd"

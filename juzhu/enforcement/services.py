@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from juzhu.accounts.selectors import staff_require
 from juzhu.audit.services import audit_record
@@ -34,21 +33,15 @@ from juzhu.policy.penalties import (
     fine_check,
 )
 from juzhu.registry import clock
-from juzhu.registry.models import Counter, Person, ResidenceRegistration
-from juzhu.registry.services import jurisdiction
+from juzhu.registry.models import Person, ResidenceRegistration
+from juzhu.registry.selectors import jurisdiction, person_get_by_identity
+from juzhu.registry.services import number_next
 from juzhu.workcal.selectors import work_calendar
 
 REGISTER_DUTY = "LH-4-register-3d"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _next_number(year: int) -> int:
-    counter, _ = Counter.objects.select_for_update().get_or_create(name="case", year=year)
-    Counter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
-    counter.refresh_from_db(fields=["value"])
-    return counter.value
 
 
 def _lock_case(case_id: int) -> Case:
@@ -109,8 +102,7 @@ def _person_for_case(person_id: int | None, identity_number: str | None) -> Pers
     if person_id is not None:
         person = Person.objects.filter(pk=person_id).first()
     elif identity_number:
-        number = identity_parse(identity_number, clock.today()).number
-        person = Person.objects.filter(identity_number=number).first()
+        return person_get_by_identity(identity_number, rule=REGISTER_DUTY)
     if person is None:
         raise NotFound(
             rule=REGISTER_DUTY,
@@ -275,7 +267,7 @@ def case_open_with_warning(
             raise _wrong_party(wrong, rule)
         employer = _employer_for_case(employer_id, credit_code)
     case = Case.objects.create(
-        number=f"AJ{today.year}{_next_number(today.year):07d}",
+        number=f"AJ{today.year}{number_next('case', today.year):07d}",
         offender=offender,
         person=person,
         employer=employer,

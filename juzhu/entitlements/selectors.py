@@ -26,12 +26,10 @@ from juzhu.policy.entitlements import (
     publication_overdue,
     service_get,
 )
-from juzhu.policy.errors import InvalidInput, NotFound, Reason
-from juzhu.policy.identity import identity_parse
+from juzhu.policy.errors import InvalidInput, Reason
 from juzhu.policy.lifecycle import HistoryEntry, PermitEvent, PermitStatus, status_on
-from juzhu.policy.parameters import LINHE, JurisdictionPolicy
-from juzhu.registry import clock
 from juzhu.registry.models import Permit, PermitHistory, Person
+from juzhu.registry.selectors import jurisdiction
 
 # When a person has several cards (a replacement voids the old card on the day the new one is
 # issued), the card that speaks for the person on a date is the live one; a void card speaks only
@@ -42,25 +40,6 @@ _RANK: dict[PermitStatus | None, int] = {
     PermitStatus.SUSPENDED: 2,
     PermitStatus.VALID: 3,
 }
-
-
-def jurisdiction() -> JurisdictionPolicy:
-    return LINHE
-
-
-def person_get_by_identity(identity_number: str) -> Person:
-    """The registered person with this identity number (validated first: LH-3.1-identity)."""
-    number = identity_parse(identity_number, clock.today()).number
-    person = Person.objects.filter(identity_number=number).first()
-    if person is None:
-        raise NotFound(
-            rule="LH-4-services",
-            code="person-not-found",
-            zh="登记系统中没有该公民身份号码的人员。",
-            en="No person with this identity number in the register.",
-            fields=("identity_number",),
-        )
-    return person
 
 
 @dataclass(frozen=True)

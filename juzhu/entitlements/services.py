@@ -10,12 +10,12 @@ from django.db import transaction
 from juzhu.accounts.selectors import staff_require
 from juzhu.audit.services import audit_record
 from juzhu.entitlements.models import HouseholdLink, Publication
-from juzhu.entitlements.selectors import jurisdiction, person_get_by_identity
 from juzhu.policy.entitlements import Department
 from juzhu.policy.errors import InvalidInput, NotFound, PolicyError, TransitionNotAllowed
 from juzhu.policy.identity import age_on
 from juzhu.registry import clock
 from juzhu.registry.models import Person
+from juzhu.registry.selectors import jurisdiction, person_get_by_identity
 
 
 @transaction.atomic
@@ -101,7 +101,7 @@ def household_link(
 def _person(identity_number: str, field: str) -> Person:
     """The person, an error naming the request's field (the identity check names a generic one)."""
     try:
-        return person_get_by_identity(identity_number)
+        return person_get_by_identity(identity_number, rule="LH-4-services", field=field)
     except PolicyError as exc:
         exc.fields = (field,)
         raise

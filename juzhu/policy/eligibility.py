@@ -35,6 +35,21 @@ class Eligibility:
             raise NotEligible(self.reasons)
 
 
+def registration_chain_start(registrations: Iterable[tuple[date, str]], here: str) -> date | None:
+    """LH-3.1-registered-6m: when the current unbroken registration in the district began.
+
+    ``registrations`` are (declared on, division) in order; a registration in another county
+    breaks the chain, a change of address within the district does not (docs/decisions/0001 item 1).
+    """
+    since: date | None = None
+    for declared_on, division in registrations:
+        if division != here:
+            since = None
+        elif since is None:
+            since = declared_on
+    return since
+
+
 def registered_since_ok_on(registration_date: date, policy: JurisdictionPolicy = LINHE) -> date:
     """LH-3.1-registered-6m: the first day on which six months of registration are complete.
 

@@ -10,11 +10,35 @@ from django.db.models import F, QuerySet
 
 from juzhu.policy.endorsement import EndorsementWindow, endorsement_window
 from juzhu.policy.errors import NotFound
+from juzhu.policy.identity import identity_parse
 from juzhu.policy.lifecycle import HistoryEntry, PermitEvent, PermitStatus
 from juzhu.policy.numbers import permit_number_normalise
+from juzhu.policy.parameters import LINHE, JurisdictionPolicy
 from juzhu.policy.residence import ResidencePeriod, residence_period_on
+from juzhu.registry import clock
 from juzhu.registry.models import Application, Permit, PermitHistory, Person
 from juzhu.workcal.selectors import work_calendar
+
+
+def jurisdiction() -> JurisdictionPolicy:
+    """The deploying jurisdiction's policy (Linhe District)."""
+    return LINHE
+
+
+def person_get_by_identity(identity_number: str, *, rule: str, field: str = "identity_number") -> Person:
+    """The registered person with this identity number (validated first: LH-3.1-identity);
+    NotFound naming ``rule`` and ``field`` otherwise."""
+    number = identity_parse(identity_number, clock.today()).number
+    person = Person.objects.filter(identity_number=number).first()
+    if person is None:
+        raise NotFound(
+            rule=rule,
+            code="person-not-found",
+            zh="登记系统中没有该公民身份号码的人员。",
+            en="No person with this identity number in the register.",
+            fields=(field,),
+        )
+    return person
 
 
 def permit_get_by_number(number: str) -> Permit:

@@ -21,7 +21,7 @@ from juzhu.policy import divisions
 from juzhu.policy.calendar import WorkCalendar, add_years, roll_to_working_day
 from juzhu.policy.change import ChangeEffect, address_change_effect
 from juzhu.policy.deadlines import issue_due_nominal, registration_due
-from juzhu.policy.eligibility import ApplicantFacts, eligibility_check
+from juzhu.policy.eligibility import ApplicantFacts, eligibility_check, registration_chain_start
 from juzhu.policy.endorsement import EndorsementDecision, EndorsementKind, endorsement_decide
 from juzhu.policy.errors import CalendarUnknown, InvalidInput, NotFound, TransitionNotAllowed
 from juzhu.policy.fees import fee_receipt_for
@@ -47,7 +47,7 @@ from juzhu.policy.materials import (
     Notice as PolicyNotice,
 )
 from juzhu.policy.numbers import permit_number_make, permit_number_normalise
-from juzhu.policy.parameters import LINHE, JurisdictionPolicy
+from juzhu.policy.parameters import JurisdictionPolicy
 from juzhu.policy.proxy import ProxyRelation, proxy_check, proxy_ensure
 from juzhu.registry import clock
 from juzhu.registry.models import (
@@ -61,20 +61,18 @@ from juzhu.registry.models import (
     PoliceStation,
     ResidenceRegistration,
 )
+from juzhu.registry.selectors import jurisdiction
 from juzhu.workcal.selectors import work_calendar
 
 OPEN_APPLICATION = [AppStatus.RECEIVED, AppStatus.NOTIFIED, AppStatus.ACCEPTED, AppStatus.APPROVED]
 LIVE = [PermitStatus.VALID, PermitStatus.SUSPENDED]
 
 
-def jurisdiction() -> JurisdictionPolicy:
-    return LINHE
-
-
 # --------------------------------------------------------------------------- helpers
 
 
-def _next_number(name: str, year: int) -> int:
+def number_next(name: str, year: int) -> int:
+    """The next number of a per-year sequence (applications, notices, permits, receipts, cases)."""
     counter, _ = Counter.objects.select_for_update().get_or_create(name=name, year=year)
     Counter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
     counter.refresh_from_db(fields=["value"])
@@ -375,7 +373,7 @@ def application_submit(
         )
     year = today.year
     app = Application.objects.create(
-        number=f"SQ{year}{_next_number('application', year):07d}",
+        number=f"SQ{year}{number_next('application', year):07d}",
         kind=kind,
         person=person,
         police_station=station,
@@ -428,7 +426,7 @@ def application_notify(*, actor: Any, application_id: int) -> Notice:
     today = clock.today()
     row = Notice.objects.create(
         application=app,
-        number=f"GZ{today.year}{_next_number('notice', today.year):07d}",
+        number=f"GZ{today.year}{number_next('notice', today.year):07d}",
         issued_on=today,
         items=[
             {
@@ -526,16 +524,10 @@ def application_accept(*, actor: Any, application_id: int) -> Application:
 
 
 def _registered_since(person: Person) -> date | None:
-    """The start of continuous registration in the district: the first of the current unbroken chain."""
-    regs = list(ResidenceRegistration.objects.filter(person=person).order_by("declared_on", "id"))
-    here = jurisdiction().division_code
-    since: date | None = None
-    for reg in regs:
-        if reg.division_code != here:
-            since = None
-        elif since is None:
-            since = reg.declared_on
-    return since
+    chain = ResidenceRegistration.objects.filter(person=person).order_by("declared_on", "id")
+    return registration_chain_start(
+        chain.values_list("declared_on", "division_code"), jurisdiction().division_code
+    )
 
 
 @transaction.atomic
@@ -613,7 +605,7 @@ def fee_charge(*, actor: Any, application_id: int, amount: Decimal) -> FeeReceip
         )
     today = clock.today()
     receipt = FeeReceipt.objects.create(
-        number=f"SF{today.year}{_next_number('receipt', today.year):07d}",
+        number=f"SF{today.year}{number_next('receipt', today.year):07d}",
         application=app,
         person_id=app.person_id,
         kind=app.kind,
@@ -680,7 +672,7 @@ def _card_fields(person: Person) -> dict[str, Any]:
 
 
 def _new_number(policy: JurisdictionPolicy, year: int) -> str:
-    return permit_number_make(policy.division_code, year, _next_number("permit", year))
+    return permit_number_make(policy.division_code, year, number_next("permit", year))
 
 
 def _permit_issue_first(

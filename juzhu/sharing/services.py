@@ -22,13 +22,13 @@ from django.db.models import Q
 from juzhu.accounts.models import Role
 from juzhu.accounts.selectors import staff_profile, staff_read, staff_require
 from juzhu.audit.services import audit_record
-from juzhu.entitlements.selectors import entitlement_for, person_get_by_identity
+from juzhu.entitlements.selectors import entitlement_for
 from juzhu.epermit.services import token_check
 from juzhu.policy.entitlements import Department, service_get
 from juzhu.policy.errors import Forbidden, InvalidInput, Lang, NotFound, TransitionNotAllowed
 from juzhu.policy.sharing import PURPOSES, fields_for, purpose_get
 from juzhu.registry import clock
-from juzhu.registry.selectors import permit_get_by_number, permit_verify
+from juzhu.registry.selectors import permit_get_by_number, permit_verify, person_get_by_identity
 from juzhu.sharing.models import AccessLog, DepartmentCredential
 from juzhu.sharing.selectors import credential_for, person_record_on
 
@@ -143,7 +143,7 @@ def entitlement_share(
                 ("service",),
             )
     on = on or clock.today()
-    person = person_get_by_identity(identity_number)
+    person = person_get_by_identity(identity_number, rule="LH-4-services")
     answer = entitlement_for(person, svc.code, on, extra)
     data = fields_for_caller(caller, person_record_on(answer, caller.fields, lang))
     log = _log(

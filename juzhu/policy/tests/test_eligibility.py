@@ -12,6 +12,7 @@ from juzhu.policy.eligibility import (
     conditions_from,
     eligibility_check,
     registered_since_ok_on,
+    registration_chain_start,
 )
 from juzhu.policy.errors import InvalidInput, NotEligible
 from juzhu.policy.materials import Condition, Doc
@@ -245,3 +246,20 @@ def test_a_city_or_province_code_is_not_a_hukou_county():
                 date(2026, 1, 1),
             )
         assert (e.value.code, e.value.fields) == ("division-not-county", ("hukou_division",))
+
+
+@pytest.mark.parametrize(
+    ("chain", "since"),
+    [
+        ([], None),
+        ([(date(2025, 1, 10), "150802")], date(2025, 1, 10)),
+        ([(date(2025, 1, 10), "150802"), (date(2025, 6, 1), "150802")], date(2025, 1, 10)),  # a move in Linhe
+        ([(date(2025, 1, 10), "150802"), (date(2026, 3, 1), "150821")], None),  # now registered elsewhere
+        (
+            [(date(2025, 1, 10), "150802"), (date(2026, 3, 1), "150821"), (date(2026, 4, 1), "150802")],
+            date(2026, 4, 1),  # back in Linhe: the six months restart
+        ),
+    ],
+)
+def test_the_registration_chain_starts_again_after_a_registration_elsewhere(chain, since):
+    assert registration_chain_start(chain, "150802") == since
