@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_htmx",
     "juzhu.audit",
     "juzhu.workcal",
     "juzhu.accounts",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "juzhu.enforcement",
     "juzhu.sharing",
     "juzhu.operations",
+    "juzhu.web",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -64,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "juzhu.web.context.nav",
             ],
         },
     },
@@ -103,6 +107,26 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+# A language chosen with the switch is kept in a cookie for a year; Accept-Language decides otherwise.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+# Applicants' uploaded documents: outside the web root and never served as static files; only
+# the applicant (with the application number and identity number) and staff can open them.
+JUZHU_UPLOAD_ROOT = Path(os.environ.get("JUZHU_UPLOAD_ROOT", str(BASE_DIR / "var" / "uploads")))
+JUZHU_UPLOAD_MAX_BYTES = int(os.environ.get("JUZHU_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = JUZHU_UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Notifications (reminders to holders): the outbox is sent by `manage.py run_daily` through
+# this backend.  "console" prints; "email" uses Django's e-mail settings; an SMS gateway is a
+# dotted path to a class with the same interface (juzhu.notifications.backends).
+JUZHU_NOTIFY_BACKEND = os.environ.get("JUZHU_NOTIFY_BACKEND", "console")
+EMAIL_BACKEND = os.environ.get("JUZHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("JUZHU_FROM_EMAIL", "juzhu@linhe.example.gov.cn")
 
 LOGGING = {
     "version": 1,

@@ -49,6 +49,7 @@ class Person(models.Model):
     hukou_address = models.CharField(max_length=200)
     photo_ref = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)  # for reminders (juzhu.notifications); optional
     limited_mobility = models.BooleanField(default=False)  # LH-3.2-proxy: 行动不便
     disabled = models.BooleanField(default=False)  # LH-3.2-proxy: 残疾人
     created = models.DateTimeField(auto_now_add=True)
@@ -101,9 +102,14 @@ class ResidenceRegistration(models.Model):
 class Application(models.Model):
     """申领 / 换领 / 补领: a case at the counter with its 15-day clock (LH-3.2-issue-15d)."""
 
+    class Channel(models.TextChoices):
+        COUNTER = "counter", "窗口受理"
+        ONLINE = "online", "网上预申请"
+
     number = models.CharField(max_length=20, unique=True)
     kind = models.CharField(max_length=16, choices=_choices(CaseKind))
     status = models.CharField(max_length=10, choices=_choices(AppStatus), default=AppStatus.RECEIVED)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.COUNTER)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
     police_station = models.ForeignKey(PoliceStation, on_delete=models.PROTECT, related_name="applications")
     proxy_name = models.CharField(max_length=50, blank=True)
@@ -171,6 +177,40 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ApplicationDocument(models.Model):
+    """An uploaded scan or photo of one material (a ``Doc`` code) for an application.
+
+    The file lives under ``settings.JUZHU_UPLOAD_ROOT``, outside the web root, named by its
+    SHA-256; only the applicant (application number + identity number) and staff open it.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="uploads")
+    doc = models.CharField(max_length=32)  # juzhu.policy.materials.Doc value
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=120)  # path relative to JUZHU_UPLOAD_ROOT
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # null: the applicant or proxy, online
+
+    class Meta:
+        ordering = ["application", "id"]
+        verbose_name = "申请材料文件"
+        verbose_name_plural = "申请材料文件"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=["image/jpeg", "image/png", "application/pdf"]),
+                name="upload_type_allowed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.doc}"
 
 
 class Permit(models.Model):

@@ -1,0 +1,44 @@
+"""Server-side checks of the page frame (no browser)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from juzhu.accounts.models import Role
+from juzhu.registry.tests.factories import staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_start_page_is_the_portal_and_links_no_outside_asset(client: Client) -> None:
+    html = client.get("/").content.decode()
+    assert "临河区居住证网上服务" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html), "an asset from outside the server"
+
+
+def test_english_by_accept_language(client: Client) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Linhe District residence permits online" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [
+        (Role.CLERK, "/hall/"),
+        (Role.SUPERVISOR, "/hall/"),
+        (Role.EMPLOYER, "/employer/"),
+        (Role.DEPARTMENT, "/department/"),
+    ],
+)
+def test_signed_in_staff_start_on_their_role_page(client: Client, role: str, home: str) -> None:
+    client.force_login(staff("u1", role))
+    assert client.get("/")["Location"] == home
+
+
+def test_staff_pages_send_anonymous_visitors_to_sign_in(client: Client) -> None:
+    response = client.get("/hall/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=/hall/")
