@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "juzhu.enforcement",
     "juzhu.sharing",
     "juzhu.operations",
+    "juzhu.notifications",
     "juzhu.web",
 ]
 
