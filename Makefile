@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint bench check migrate demo sweep
+.PHONY: help install run test lint bench check migrate demo sweep screenshots
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -38,5 +38,8 @@ lint: install ## ruff, mypy (strict on juzhu.policy) and import-linter
 
 bench: install ## Benchmarks against PostgreSQL (BENCH_DATABASE_URL), printing ratios
 	$(BIN)/python bench/run.py
+
+screenshots: install ## Screenshots of the main pages (docs/screenshots/, needs Debian's chromium)
+	$(BIN)/python docs/screenshots/take.py
 
 check: lint test ## What CI runs

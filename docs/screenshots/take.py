@@ -1,0 +1,140 @@
+"""Screenshots of the main pages, from a fresh demo database: ``make screenshots``.
+
+Starts Juzhu on a throw-away SQLite database with the demo data, drives Debian's Chromium
+through Playwright as each role, and writes PNGs next to this file (shown in README.md).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.request import urlopen
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+PY = sys.executable
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+PASSWORDS = {
+    "clerk": "juzhu-clerk-demo",
+    "supervisor": "juzhu-supervisor-demo",
+    "hetao-hr": "juzhu-employer-demo",
+    "edu-bureau": "juzhu-education-demo",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="juzhu-shots-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'demo.sqlite3'}",
+        "JUZHU_UPLOAD_ROOT": str(tmp / "uploads"),
+        "JUZHU_DEBUG": "0",
+    }
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own manage.py
+        [PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urlopen(base + "/api/v1/health", timeout=1)  # noqa: S310 - localhost
+                break
+            except OSError:
+                time.sleep(0.2)
+        os.environ.update(env)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        shoot(base)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def shoot(base: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from juzhu.registry.models import Application, Permit
+
+    online = Application.objects.filter(channel="online").order_by("-id").first()
+    case = online or Application.objects.filter(status="received").order_by("id").first()
+    holder = Permit.objects.filter(status="valid").order_by("id").first()
+    assert case is not None and holder is not None
+
+    def progress(page: Any) -> None:
+        page.goto(base + "/progress/")
+        page.get_by_label("申请编号").fill(case.number)
+        page.get_by_label("身份证号").first.fill(case.person.identity_number)
+        page.get_by_role("button", name="查询").click()
+        page.wait_for_load_state()
+
+    def my_permit(page: Any) -> None:
+        page.goto(base + "/permit/")
+        page.get_by_label("居住证号").fill(holder.number)
+        page.get_by_label("身份证号").first.fill(holder.person.identity_number)
+        page.get_by_role("button", name="查询").click()
+        page.wait_for_load_state()
+
+    shots: list[tuple[str, str | None, str | Callable[[Any], None], dict[str, int]]] = [
+        ("portal-home", None, "/", DESKTOP),
+        ("portal-guide", None, "/guide/", DESKTOP),
+        ("portal-guide-phone", None, "/guide/", PHONE),
+        ("portal-progress", None, progress, DESKTOP),
+        ("holder-permit", None, my_permit, PHONE),
+        ("hall-queue", "clerk", "/hall/", DESKTOP),
+        ("hall-case", "clerk", f"/hall/applications/{case.pk}/", DESKTOP),
+        ("hall-person", "clerk", f"/hall/persons/{holder.person_id}/", DESKTOP),
+        ("dashboard", "supervisor", "/dashboard/", DESKTOP),
+        ("employer", "hetao-hr", "/employer/", DESKTOP),
+        ("department", "edu-bureau", "/department/", DESKTOP),
+    ]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("JUZHU_CHROMIUM", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        for name, user, target, viewport in shots:
+            context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=base)
+            page = context.new_page()
+            if user:
+                page.goto("/login/")
+                page.get_by_label("用户名").fill(user)
+                page.get_by_label("密码").fill(PASSWORDS[user])
+                page.get_by_role("button", name="登录").click()
+                page.wait_for_load_state()
+            if callable(target):
+                target(page)
+            else:
+                page.goto(target)
+            page.screenshot(path=str(HERE / f"{name}.png"), full_page=False)
+            print(f"docs/screenshots/{name}.png")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
