@@ -47,7 +47,7 @@ def main() -> None:
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own manage.py
+    server = subprocess.Popen(
         [PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
@@ -58,7 +58,7 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                urlopen(base + "/api/v1/health", timeout=1)  # noqa: S310 - localhost
+                urlopen(base + "/api/v1/health", timeout=1)
                 break
             except OSError:
                 time.sleep(0.2)
