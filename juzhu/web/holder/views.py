@@ -1,7 +1,249 @@
-"""Stub: replaced by this area's pages."""
+"""The holder's own permit: status, residence period, endorsement window, e-permit QR and reminders.
 
+Public, so the page shows a record only to whoever presents both the permit number and the
+identity number; any other pair gets one neutral 404 that does not say which half was wrong
+(N-17-confidentiality).  The matched pair is remembered in the session until "leave".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from juzhu.epermit.services import VERIFY_PATH, permit_qr_svg, permit_token
+from juzhu.notifications.models import Notification
+from juzhu.notifications.selectors import notifications_for_person
+from juzhu.notifications.services import contact_set
+from juzhu.policy.endorsement import EndorsementWindow
+from juzhu.policy.errors import PolicyError
+from juzhu.policy.lifecycle import PERMIT_STATUS_LABELS, PermitEvent, PermitStatus
+from juzhu.policy.materials import CaseKind, checklist
+from juzhu.policy.reminders import (
+    REMINDER_KIND_LABELS,
+    REMINDERS,
+    WINDOW_PHASE_LABELS,
+    ReminderKind,
+    WindowPhase,
+    contact_mask,
+    reminder_days,
+    window_phase,
+)
+from juzhu.registry import clock
+from juzhu.registry.models import Permit
+from juzhu.registry.selectors import permit_get_by_number, permit_view
+from juzhu.web.i18n import lang, tr
+from juzhu.web.pages import Problem, attempt, page
+from juzhu.workcal.selectors import work_calendar
+
+SESSION_KEY = "holder_permit"
+TEMPLATE = "web/holder/permit.html"
+CONTACT_TEMPLATE = "web/holder/_contact.html"
+
+# Why the residence period counts from its date: the event that (re)started it, in words.
+RESIDENCE_REASON: dict[PermitEvent, tuple[str, str]] = {
+    PermitEvent.ISSUED: ("自签发之日起算", "counted from the issue date"),
+    PermitEvent.ENDORSED_LATE: (
+        "逾期后补办签注，居住年限自补签之日起重新计算",
+        "a late endorsement restarted it",
+    ),
+    PermitEvent.ADDRESS_CHANGED: (
+        "变更居住地至其他县区，居住年限重新计算",
+        "a move to another county restarted it",
+    ),
+    PermitEvent.REPLACED: ("换领新证，居住年限连续计算", "a replacement card continues it"),
+    PermitEvent.REISSUED: ("补领新证，居住年限连续计算", "a reissued card continues it"),
+}
+STATUS_BADGE = {PermitStatus.VALID: "ok", PermitStatus.SUSPENDED: "bad", PermitStatus.VOID: "bad"}
+PHASE_BADGE = {WindowPhase.EARLY: "info", WindowPhase.OPEN: "soon", WindowPhase.LATE: "bad"}
+NOTIFICATION_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    Notification.Status.QUEUED: ("待发送", "queued"),
+    Notification.Status.SENDING: ("发送中", "sending"),
+    Notification.Status.SENT: ("已发送", "sent"),
+    Notification.Status.FAILED: ("发送失败，将重试", "failed, will retry"),
+}
+CHANNEL_LABELS: dict[str, tuple[str, str]] = {
+    Notification.Channel.SMS: ("短信", "SMS"),
+    Notification.Channel.EMAIL: ("电子邮件", "e-mail"),
+    Notification.Channel.CONSOLE: ("系统测试通道", "test channel"),
+}
 
 
+def _not_matched() -> Problem:
+    return Problem.of(
+        "N-17-confidentiality",
+        "permit-not-matched",
+        "没有与该居住证编号和公民身份号码相符的居住证，请核对后重试。",
+        "No permit matches this permit number and identity number; please check both.",
+        fields=("number", "identity_number"),
+        status=404,
+    )
+
+
+def _lookup(number: str, identity_number: str) -> Permit | None:
+    """The card when both halves of the pair match, else None (whatever was wrong)."""
+    try:
+        permit = permit_get_by_number(number)
+    except PolicyError:
+        return None
+    ident = identity_number.strip().upper()
+    if not ident or ident not in (permit.person.identity_number, permit.card_identity_number):
+        return None
+    return permit
+
+
+def _remembered(request: HttpRequest) -> Permit | None:
+    pair = request.session.get(SESSION_KEY)
+    if not isinstance(pair, dict):
+        return None
+    permit = _lookup(str(pair.get("number", "")), str(pair.get("identity_number", "")))
+    if permit is None:
+        request.session.pop(SESSION_KEY, None)
+    return permit
+
+
+@dataclass(frozen=True)
+class WindowShown:
+    window: EndorsementWindow
+    phase: WindowPhase
+    phase_label: str
+    badge: str
+    reminders: list[dict[str, Any]]
+
+
+def _window(permit: Permit, view_window: EndorsementWindow) -> WindowShown:
+    today = clock.today()
+    phase = window_phase(view_window, today, work_calendar())
+    reminders = [
+        {"label": tr(*REMINDER_KIND_LABELS[r.kind]), "on": r.remind_on, "kind": r.kind.value}
+        for r in reminder_days(view_window, REMINDERS)
+    ]
+    return WindowShown(view_window, phase, tr(*WINDOW_PHASE_LABELS[phase]), PHASE_BADGE[phase], reminders)
+
+
+def _notifications(permit: Permit) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": tr(*REMINDER_KIND_LABELS[ReminderKind(n.kind)]),
+            "channel": tr(*CHANNEL_LABELS.get(n.channel, (n.channel, n.channel))),
+            "recipient": contact_mask(n.recipient),
+            "status": n.status,
+            "status_label": tr(*NOTIFICATION_STATUS_LABELS.get(n.status, (n.status, n.status))),
+            "created": n.created,
+            "sent_at": n.sent_at,
+            "subject": tr(n.subject_zh, n.subject_en),
+            "body": tr(n.body_zh, n.body_en),
+            "rule": n.rule,
+        }
+        for n in notifications_for_person(permit.person)
+    ]
+
+
+def _contact_ctx(permit: Permit, phone: str | None = None, email: str | None = None) -> dict[str, Any]:
+    return {
+        "contact_phone": permit.person.phone if phone is None else phone,
+        "contact_email": permit.person.email if email is None else email,
+        "reminder_rule": REMINDERS.rule,
+        "before_opens_days": REMINDERS.before_opens_days,
+        "before_closes_days": REMINDERS.before_closes_days,
+    }
+
+
+def _permit_ctx(request: HttpRequest, permit: Permit) -> dict[str, Any]:
+    today = clock.today()
+    view = permit_view(permit, today)
+    status = PermitStatus(permit.status)
+    residence = view.residence
+    ctx: dict[str, Any] = {
+        "permit": permit,
+        "today": today,
+        "status": status.value,
+        "status_label": tr(*PERMIT_STATUS_LABELS[status]),
+        "status_badge": STATUS_BADGE[status],
+        "residence": residence,
+        "residence_reason": tr(*RESIDENCE_REASON[residence.event]) if residence else "",
+        "residence_years": residence.years_on(today) if residence else 0,
+        "endorse_items": [{"text": r.text(lang()), "rule": r.rule} for r in checklist(CaseKind.ENDORSEMENT)],
+        "notifications": _notifications(permit),
+        **_contact_ctx(permit),
+    }
+    if status is not PermitStatus.VOID:
+        ctx["win"] = _window(permit, view.window)
+        base = request.build_absolute_uri("/")
+        token = permit_token(permit)
+        ctx["qr_svg"] = permit_qr_svg(token, base)
+        ctx["verify_url"] = base.rstrip("/") + VERIFY_PATH + token
+    else:
+        ctx["superseded_by"] = (
+            Permit.objects.filter(supersedes=permit).values_list("number", flat=True).first()
+        )
+    return ctx
+
+
+@require_http_methods(["GET", "POST"])
 def permit(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse("holder.permit")
+    """GET: the remembered permit, or the form.  POST: check the pair, remember it, show the permit."""
+    if request.method == "POST":
+        number = request.POST.get("number", "").strip()
+        identity_number = request.POST.get("identity_number", "").strip()
+        form = {"number": number, "identity_number": identity_number}
+        blank = tuple(f for f, v in form.items() if not v)
+        if blank:
+            problem = Problem.of(
+                "N-17-confidentiality",
+                "required",
+                "请同时填写居住证编号和公民身份号码。",
+                "Enter both the permit number and the identity number.",
+                fields=blank,
+                status=422,
+            )
+            return page(request, TEMPLATE, {"form": form}, problem=problem)
+        found = _lookup(number, identity_number)
+        if found is None:
+            return page(request, TEMPLATE, {"form": form}, problem=_not_matched())
+        request.session.cycle_key()  # a fresh session id once personal data is shown
+        request.session[SESSION_KEY] = {
+            "number": found.number,
+            "identity_number": found.person.identity_number,
+        }
+        return redirect("web:holder-permit")
+    found = _remembered(request)
+    if found is None:
+        return page(request, TEMPLATE, {"form": {}})
+    return page(request, TEMPLATE, _permit_ctx(request, found))
+
+
+@require_POST
+def contact(request: HttpRequest) -> HttpResponse:
+    """Set the phone / e-mail for reminders; a bad value is a 422 naming the field, nothing written."""
+    found = _remembered(request)
+    if found is None:
+        return page(request, TEMPLATE, {"form": {}}, problem=_not_matched())
+    phone = request.POST.get("phone", "").strip()
+    email = request.POST.get("email", "").strip()
+    _, problem = attempt(
+        request, contact_set, person_id=found.person_id, phone=phone, email=email, via="holder"
+    )
+    htmx = bool(getattr(request, "htmx", False))
+    if problem is not None:
+        if htmx:
+            return page(request, CONTACT_TEMPLATE, _contact_ctx(found, phone, email), problem=problem)
+        ctx = _permit_ctx(request, found) | _contact_ctx(found, phone, email)
+        return page(request, TEMPLATE, ctx, problem=problem)
+    found.person.refresh_from_db(fields=["phone", "email"])
+    saved = tr("提醒联系方式已保存。", "Your contact for reminders is saved.")
+    if htmx:
+        return page(request, CONTACT_TEMPLATE, _contact_ctx(found) | {"saved": saved})
+    messages.success(request, saved)
+    return redirect("web:holder-permit")
+
+
+@require_POST
+def leave(request: HttpRequest) -> HttpResponse:
+    """Forget the pair (a shared PC in the service hall)."""
+    request.session.pop(SESSION_KEY, None)
+    return redirect("web:holder-permit")

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from juzhu.employers.services import employment_deadlines_settle
+from juzhu.notifications.services import outbox_send, reminders_enqueue
 from juzhu.registry import clock
 from juzhu.registry.services import permits_sweep
 
@@ -13,7 +14,8 @@ from juzhu.registry.services import permits_sweep
 class Command(BaseCommand):
     help = (
         "The daily run: store deadlines whose year's calendar is now known, and suspend overdue permits "
-        "(LH-3.2-endorse-overdue, LH-4-employer-report-5wd). Safe to re-run."
+        "(LH-3.2-endorse-overdue, LH-4-employer-report-5wd), then queue and send the endorsement "
+        "reminders (LH-3.2-endorse-window). Safe to re-run."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,4 +30,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"daily run {r.on}: {r.rolled} permit deadlines rolled, {r.suspended} permits suspended, "
             f"{settled} employment report deadlines settled"
+        )
+        # Reminders last, once the suspensions above are committed: a permit suspended today gets none.
+        queued = reminders_enqueue(on)
+        sent = outbox_send()
+        self.stdout.write(
+            f"reminders {queued.on}: {queued.queued} queued, {sent.sent} sent, {sent.failed} failed"
         )
