@@ -78,7 +78,7 @@ def employer_get_for(user: Any, employer_id: int, *, staff_capability: str = "re
 # --------------------------------------------------------------------------- roster
 
 
-def _employed_on(on: date) -> Q:
+def employed_on_q(on: date) -> Q:
     """Employed on ``on``: signed on or before it, not yet ended.  On the day the relation ends the
     person no longer counts (the relation ended that day)."""
     return Q(hired_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
@@ -87,7 +87,7 @@ def _employed_on(on: date) -> Q:
 def migrant_count_on(employer: Employer, on: date) -> int:
     """LH-4-employer-staff-100: migrant staff employed on ``on``.  Every employment record is of a
     migrant: the roster is the employer's list of 流动人口 staff (LH-4-employer-record)."""
-    return EmploymentRecord.objects.filter(_employed_on(on), employer=employer).count()
+    return EmploymentRecord.objects.filter(employed_on_q(on), employer=employer).count()
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def employer_roster(
     """Staff employed on ``on`` (default: currently open records), or every record ever."""
     qs = EmploymentRecord.objects.filter(employer=employer)
     if not include_ended:
-        qs = qs.filter(_employed_on(on) if on is not None else Q(ended_on__isnull=True))
+        qs = qs.filter(employed_on_q(on) if on is not None else Q(ended_on__isnull=True))
     return qs.order_by("-hired_on", "-id")
 
 
