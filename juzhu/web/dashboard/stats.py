@@ -23,7 +23,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
 from juzhu.employers.models import Employer, EmploymentRecord
-from juzhu.employers.selectors import _employed_on
+from juzhu.employers.selectors import employed_on_q
 from juzhu.employers.services import REPORT_RULE, STAFF_RULE
 from juzhu.policy.calendar import add_months
 from juzhu.policy.employers import needs_designated_staff
@@ -498,7 +498,7 @@ def staff_gaps(on: date) -> list[StaffGap]:
     """Migrant staff per employer on ``on`` in one GROUP BY; the threshold is the policy's own test."""
     counts = (
         EmploymentRecord.objects.filter(
-            _employed_on(on), employer__division_code=jurisdiction().division_code
+            employed_on_q(on), employer__division_code=jurisdiction().division_code
         )
         .values("employer_id", "employer__name", "employer__credit_code", "employer__designated_staff_name")
         .annotate(n=Count("id"))
