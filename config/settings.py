@@ -141,5 +141,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("JUZHU_LOG_LEVEL", "INFO")},
 }
 
+# The public address of this deployment, printed in the QR of cards made outside a request
+# (a request's own address is used when there is one).
+JUZHU_PUBLIC_BASE_URL = os.environ.get("JUZHU_PUBLIC_BASE_URL", "")
+
 # The deploying jurisdiction (juzhu.policy.parameters); Linhe District by default.
 JUZHU_JURISDICTION = os.environ.get("JUZHU_JURISDICTION", "linhe")

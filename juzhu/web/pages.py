@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from juzhu.accounts.models import StaffProfile
@@ -97,16 +98,18 @@ def forbidden(request: HttpRequest, zh: str, en: str) -> HttpResponse:
     return render(request, "web/forbidden.html", {"problem": problem}, status=403)
 
 
-def staff_page(capability: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def staff_page(
+    capability: str,
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Only signed-in staff whose role has ``capability`` (juzhu.accounts.ROLE_CAPABILITIES).
 
     The profile is passed to the view as ``request.staff``; the services check the
     jurisdiction again on every change.
     """
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             profile: StaffProfile | None = staff_profile(request.user)
