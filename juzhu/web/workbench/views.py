@@ -1,15 +1,396 @@
-"""Stub: replaced by this area's pages."""
+"""The service-hall workbench: today's queue, the case page with its actions, uploads and printed PDFs.
 
-from django.http import HttpRequest, HttpResponse
+Every change goes through a ``juzhu.registry.services`` function, which checks the role and the
+jurisdiction again; a refusal comes back as a ``Problem`` shown in place (htmx) or on the page
+(plain form post), with its rule id and the 4xx status of its kind.
+"""
 
-from juzhu.web.pages import staff_page
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from juzhu.accounts.models import StaffProfile
+from juzhu.accounts.selectors import staff_read
+from juzhu.enforcement.selectors import case_get
+from juzhu.policy.errors import NotFound
+from juzhu.policy.identity import identity_mask
+from juzhu.policy.lifecycle import AppStatus
+from juzhu.printing.pdf import card_pdf, decision_pdf, notice_pdf, receipt_pdf
+from juzhu.registry import clock, services
+from juzhu.registry.models import Application, ApplicationDocument, FeeReceipt, Notice, PoliceStation
+from juzhu.registry.selectors import application_get, permit_get_by_number
+from juzhu.web.i18n import request_lang, tr
+from juzhu.web.pages import Problem, attempt, page, staff_page
+from juzhu.web.workbench import queries
+from juzhu.workcal.selectors import work_calendar
+
+# --------------------------------------------------------------------------- the queue
+
+
+def _htmx(request: HttpRequest) -> bool:
+    """An htmx request (django-htmx's middleware sets ``request.htmx``): answer with the fragment only."""
+    return bool(getattr(request, "htmx", False))
+
+
+def _queue_filters(request: HttpRequest) -> tuple[list[str], str, Problem | None]:
+    statuses = [s for s in request.GET.getlist("status") if s]
+    station = request.GET.get("police_station", "").strip()
+    known = {s.value for s in AppStatus}
+    bad = [s for s in statuses if s not in known]
+    if bad:
+        return (
+            [],
+            station,
+            Problem.of(
+                "LH-3.2-issue-15d",
+                "unknown-status",
+                f"未知的申请状态“{bad[0]}”。",
+                f"Unknown application status '{bad[0]}'.",
+                fields=("status",),
+            ),
+        )
+    if station and not PoliceStation.objects.filter(code=station).exists():
+        return (
+            statuses,
+            "",
+            Problem.of(
+                "LH-4-register-3d",
+                "police-station-not-found",
+                f"没有代码为“{station}”的派出所或服务大厅。",
+                f"No police station or service hall with code '{station}'.",
+                fields=("police_station",),
+            ),
+        )
+    return statuses, station, None
+
+
+def _row(r: queries.QueueRow, lang: str) -> dict[str, Any]:
+    app = r.app
+    return {
+        "app": app,
+        "clock": r.clock,
+        "clock_label": r.clock.label(lang),
+        "status_label": queries.status_label(app.status, lang),
+        "kind_label": _pair(queries.KIND_LABELS.get(app.kind), app.kind, lang),
+        "channel_label": _pair(queries.CHANNEL_LABELS.get(app.channel), app.channel, lang),
+    }
+
+
+def _pair(pair: tuple[str, str] | None, default: str, lang: str) -> str:
+    if pair is None:
+        return default
+    return pair[1] if lang == "en" else pair[0]
 
 
 @staff_page("read")
-def queue(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse("workbench.queue")
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """Today's open cases, nearest due date first, with the 15-day clock as a badge."""
+    _, denied = attempt(request, staff_read, request.user)
+    if denied is not None:
+        return page(request, "web/forbidden.html", problem=denied)
+    lang = request_lang(request)
+    statuses, station, problem = _queue_filters(request)
+    today = clock.today()
+    q = queries.queue(today=today, status=statuses or None, police_station=station or None)
+    ctx = {
+        "today": today,
+        "rows": [_row(r, lang) for r in q.rows],
+        "counts": [
+            (c, queries.CLOCK_BADGE[c], queries.CLOCK_LABELS[c][1 if lang == "en" else 0], n)
+            for c, n in q.counts.items()
+        ],
+        "due_soon_days": queries.DUE_SOON_WORKING_DAYS,
+        "due_soon_rule": queries.DUE_SOON_RULE,
+        "status_choices": queries.status_choices(lang),
+        "stations": PoliceStation.objects.order_by("code"),
+        "selected_statuses": statuses,
+        "selected_station": station,
+    }
+    template = "web/workbench/_queue_table.html" if _htmx(request) else "web/workbench/queue.html"
+    return page(request, template, ctx, problem=problem)
+
+
+# --------------------------------------------------------------------------- one case
+
+
+def _case_context(request: HttpRequest, app: Application) -> dict[str, Any]:
+    lang = request_lang(request)
+    profile: StaffProfile = request.staff  # type: ignore[attr-defined]
+    uploads = queries.uploads_of(app)
+    actions = queries.actions_allowed(app)
+    fee = queries.fee_state(app)
+    closed = app.status in (AppStatus.ISSUED, AppStatus.REFUSED)
+    state = queries.clock_state(app, clock.today(), work_calendar())
+    checklist = [
+        {
+            "key": line.requirement.key,
+            "rule": line.requirement.rule,
+            "text": line.text(lang),
+            "satisfied": line.satisfied,
+            "uploads": line.uploads,
+        }
+        for line in queries.checklist_lines(app, uploads)
+    ]
+    return {
+        "app": app,
+        "person": app.person,
+        "kind_label": _pair(queries.KIND_LABELS.get(app.kind), app.kind, lang),
+        "channel_label": _pair(queries.CHANNEL_LABELS.get(app.channel), app.channel, lang),
+        "status_label": queries.status_label(app.status, lang),
+        "proxy_relation_label": _pair(
+            queries.PROXY_RELATION_LABELS.get(app.proxy_relation), app.proxy_relation, lang
+        ),
+        "reissue_reason_label": _pair(
+            queries.REISSUE_REASON_LABELS.get(app.reissue_reason), app.reissue_reason, lang
+        ),
+        "proxy_masked": identity_mask(app.proxy_identity_number) if app.proxy_identity_number else "",
+        "clock": state,
+        "clock_label": state.label(lang),
+        "checklist": checklist,
+        "has_missing": any(not line["satisfied"] for line in checklist),
+        "uploads": [
+            {
+                "obj": u,
+                "label": queries.doc_label_of(u.doc, lang),
+                "is_image": u.content_type.startswith("image/"),
+            }
+            for u in uploads
+        ],
+        "doc_choices": queries.doc_choices(app, lang),
+        "actions": actions,
+        "can_decide": profile.can("decide"),
+        "can_counter": profile.can("counter"),
+        "fee": fee,
+        "fee_chargeable": fee.due and fee.receipt is None and not closed,
+        "notice": queries.notice_of(app),
+        "events": [{"e": e, "old": _pairs(e.old), "new": _pairs(e.new)} for e in queries.audit_events(app)],
+        "today": clock.today(),
+    }
+
+
+def _pairs(values: Any) -> str:
+    """An audit event's old/new values as one line (a stored key may be named ``items``, so not in the template)."""
+    if not isinstance(values, dict):
+        return ""
+    return "; ".join(
+        f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in values.items()
+    )
+
+
+def _load(request: HttpRequest, pk: int) -> tuple[Application | None, Problem | None]:
+    _, denied = attempt(request, staff_read, request.user)
+    if denied is not None:
+        return None, denied
+    return attempt(request, application_get, pk)
 
 
 @staff_page("read")
-def case(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse("workbench.case")
+@require_GET
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    """One case: the applicant (full identity number, staff only), checklist beside uploads, actions, audit."""
+    app, problem = _load(request, pk)
+    if app is None:
+        return page(request, "web/workbench/problem.html", problem=problem)
+    return page(request, "web/workbench/case.html", _case_context(request, app))
+
+
+ACTIONS = ("supplement", "accept", "notify", "approve", "refuse", "fee", "issue")
+
+
+def _perform(request: HttpRequest, app: Application, action: str) -> tuple[str | None, Problem | None]:
+    """Run one service; return the success message or the problem."""
+    user = request.user
+    if action == "supplement":
+        docs = [d for d in request.POST.getlist("documents") if d]
+        if not docs:
+            return None, Problem.of(
+                "LH-3.2-one-time-notice",
+                "documents-required",
+                "请勾选本次收到的材料。",
+                "Tick the documents received.",
+                fields=("documents",),
+            )
+        _, p = attempt(
+            request, services.application_supplement, actor=user, application_id=app.pk, documents=docs
+        )
+        return tr("已登记补正材料。", "Documents recorded."), p
+    if action == "accept":
+        _, p = attempt(request, services.application_accept, actor=user, application_id=app.pk)
+        return tr("已受理，15日发证时限开始计算。", "Accepted: the 15-day clock has started."), p
+    if action == "notify":
+        notice, p = attempt(request, services.application_notify, actor=user, application_id=app.pk)
+        if notice is None:
+            return None, p
+        return tr(f"已出具一次性告知书 {notice.number}。", f"One-time notice {notice.number} issued."), None
+    if action == "approve":
+        _, p = attempt(request, services.application_approve, actor=user, application_id=app.pk)
+        return tr("已审核通过。", "Approved."), p
+    if action == "refuse":
+        reason = request.POST.get("reason", "")[:500]
+        _, p = attempt(request, services.application_refuse, actor=user, application_id=app.pk, reason=reason)
+        return tr("已决定不予办理。", "Refused."), p
+    if action == "fee":
+        raw = request.POST.get("amount", "").strip()
+        try:
+            amount = Decimal(raw)
+            if not amount.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            return None, Problem.of(
+                "LH-3.2-fees",
+                "amount-invalid",
+                "金额须为数字（元）。",
+                "The amount must be a number of yuan.",
+                fields=("amount",),
+            )
+        receipt, p = attempt(request, services.fee_charge, actor=user, application_id=app.pk, amount=amount)
+        if receipt is None:
+            return None, p
+        return tr(f"已收取工本费，票据 {receipt.number}。", f"Fee charged: receipt {receipt.number}."), None
+    permit, p = attempt(request, services.application_issue, actor=user, application_id=app.pk)
+    if permit is None:
+        return None, p
+    return tr(f"已发证，证件编号 {permit.number}。", f"Issued: permit {permit.number}."), None
+
+
+@staff_page("read")
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One step of the case: htmx re-renders the case panel, a plain post redirects back to the case."""
+    if action not in ACTIONS:
+        raise Http404
+    app, problem = _load(request, pk)
+    if app is None:
+        return page(request, "web/workbench/problem.html", problem=problem)
+    done, problem = _perform(request, app, action)
+    fresh = application_get(app.pk)
+    if problem is None and not _htmx(request):
+        messages.success(request, done or "")
+        return redirect("web:wb-case", pk=app.pk)
+    ctx = _case_context(request, fresh)
+    ctx["done"] = done if problem is None else None
+    ctx["failed_action"] = action if problem is not None else None
+    template = "web/workbench/_case_panel.html" if _htmx(request) else "web/workbench/case.html"
+    return page(request, template, ctx, problem=problem)
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+@staff_page("read")
+@require_GET
+def upload(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Stream an uploaded material from outside the web root, with its stored content type."""
+    _, denied = attempt(request, staff_read, request.user)
+    if denied is not None:
+        return page(request, "web/forbidden.html", problem=denied)
+    doc = ApplicationDocument.objects.filter(pk=pk).first()
+    root = Path(settings.JUZHU_UPLOAD_ROOT).resolve()
+    path = (root / doc.storage_name).resolve() if doc is not None else None
+    if doc is None or path is None or not path.is_relative_to(root) or not path.is_file():
+        return page(
+            request,
+            "web/workbench/problem.html",
+            problem=Problem.of(
+                "N-9-materials",
+                "upload-not-found",
+                "未找到该材料文件。",
+                "Document file not found.",
+                fields=("pk",),
+                status=404,
+            ),
+        )
+    response = FileResponse(path.open("rb"), content_type=doc.content_type)
+    response["Content-Disposition"] = f'inline; filename="upload-{doc.pk}{_ext(doc.content_type)}"'
+    response["Cache-Control"] = "private, no-store"  # N-17-confidentiality: no shared cache keeps it
+    # staff_page is typed for HttpResponse; a FileResponse streams instead of buffering the file.
+    return response
+
+
+def _ext(content_type: str) -> str:
+    return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(content_type, "")
+
+
+# --------------------------------------------------------------------------- printed documents
+
+
+def _pdf(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _not_found(rule: str, zh: str, en: str, field: str) -> NotFound:
+    return NotFound(rule=rule, code="not-found", zh=zh, en=en, fields=(field,))
+
+
+def _print(request: HttpRequest, load: Any, render: Any, filename: Any) -> HttpResponse:
+    _, denied = attempt(request, staff_read, request.user)
+    if denied is not None:
+        return page(request, "web/forbidden.html", problem=denied)
+    obj, problem = attempt(request, load)
+    if obj is None:
+        return page(request, "web/workbench/problem.html", problem=problem)
+    return _pdf(render(obj), filename(obj))
+
+
+def _notice(pk: int) -> Notice:
+    notice = Notice.objects.select_related("application__person", "application__police_station").filter(pk=pk)
+    found = notice.first()
+    if found is None:
+        raise _not_found("LH-3.2-one-time-notice", "未找到该告知书。", "Notice not found.", "notice_pk")
+    return found
+
+
+def _receipt(pk: int) -> FeeReceipt:
+    found = FeeReceipt.objects.select_related("application", "person", "cashier").filter(pk=pk).first()
+    if found is None:
+        raise _not_found("LH-3.2-fees", "未找到该收费票据。", "Receipt not found.", "receipt_pk")
+    return found
+
+
+@staff_page("read")
+@require_GET
+def print_notice(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    lang = request_lang(request)
+    return _print(
+        request,
+        lambda: _notice(notice_pk),
+        lambda n: notice_pdf(n, lang),
+        lambda n: f"notice-{n.number}.pdf",
+    )
+
+
+@staff_page("read")
+@require_GET
+def print_card(request: HttpRequest, permit_number: str) -> HttpResponse:
+    base = request.build_absolute_uri("/")
+    return _print(
+        request,
+        lambda: permit_get_by_number(permit_number),
+        lambda p: card_pdf(p, base_url=base),
+        lambda p: f"permit-{p.number}.pdf",
+    )
+
+
+@staff_page("read")
+@require_GET
+def print_receipt(request: HttpRequest, receipt_pk: int) -> HttpResponse:
+    return _print(request, lambda: _receipt(receipt_pk), receipt_pdf, lambda r: f"receipt-{r.number}.pdf")
+
+
+@staff_page("read")
+@require_GET
+def print_decision(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return _print(request, lambda: case_get(case_pk), decision_pdf, lambda c: f"case-{c.number}.pdf")
