@@ -1,0 +1,358 @@
+"""What an action at the counter would do, before the clerk confirms it.  Nothing here writes.
+
+Each preview gathers the same inputs as its service in ``juzhu.registry.services``, runs the
+same checks in the same order (reusing the services' own helpers) and asks the same policy
+function, so the preview a clerk reads out and the change the service then makes cannot
+disagree.  A refusal is the same ``PolicyError`` the service would raise.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from juzhu.policy import divisions
+from juzhu.policy.change import ChangeEffect, address_change_effect
+from juzhu.policy.deadlines import registration_due
+from juzhu.policy.endorsement import (
+    EndorsementDecision,
+    EndorsementKind,
+    EndorsementWindow,
+    endorsement_decide,
+    endorsement_window,
+    is_overdue,
+    suspended_from,
+)
+from juzhu.policy.errors import CalendarUnknown, InvalidInput, TransitionNotAllowed
+from juzhu.policy.fees import Fee, fee_for
+from juzhu.policy.identity import identity_parse
+from juzhu.policy.lifecycle import PermitEvent, PermitStatus, permit_next
+from juzhu.policy.materials import CaseKind, Requirement, checklist, docs_parse, materials_require, missing
+from juzhu.registry import clock
+from juzhu.registry.models import Application, Permit, Person, PoliceStation, ResidenceRegistration
+from juzhu.registry.selectors import jurisdiction, permit_get_by_number
+from juzhu.registry.services import LIVE, OPEN_APPLICATION, _person_by_identity, _proxy_fields, _station
+from juzhu.workcal.selectors import work_calendar
+
+APPLICATION_KINDS = (CaseKind.FIRST_ISSUE, CaseKind.REPLACEMENT, CaseKind.REISSUE)
+
+
+# --------------------------------------------------------------------------- endorsement
+
+
+class WindowState(enum.StrEnum):
+    """Where a date falls against a permit's endorsement window (LH-3.2-endorse-window, -overdue)."""
+
+    EARLY = "early"  # before the window opens: endorsing is refused
+    IN_WINDOW = "in_window"  # an endorsement today is on time
+    LATE = "late"  # the window has closed: suspended, a late endorsement restores it
+    UNDECIDED = "undecided"  # after the anniversary, but that year's holidays are not yet entered
+    VOID = "void"  # a superseded card is never endorsed
+
+
+@dataclass(frozen=True)
+class EndorsementState:
+    state: WindowState
+    window: EndorsementWindow
+    suspended_from: date | None
+    rules: tuple[str, ...]
+
+
+def endorsement_state(permit: Permit, on: date) -> EndorsementState:
+    """Early, in the window, or late on ``on`` — the same dates ``endorsement_decide`` uses."""
+    policy = jurisdiction()
+    cal = work_calendar()
+    window = endorsement_window(permit.next_anniversary, cal, policy)
+    if permit.status == PermitStatus.VOID:
+        return EndorsementState(WindowState.VOID, window, None, ("LH-3.2-replace",))
+    if on < window.opens:
+        return EndorsementState(WindowState.EARLY, window, None, window.rules)
+    try:
+        overdue = is_overdue(permit.next_anniversary, on, cal)
+    except CalendarUnknown:
+        return EndorsementState(WindowState.UNDECIDED, window, None, (*window.rules, "T-holiday"))
+    if not overdue:
+        return EndorsementState(WindowState.IN_WINDOW, window, None, window.rules)
+    return EndorsementState(
+        WindowState.LATE,
+        window,
+        suspended_from(permit.next_anniversary, cal),
+        ("LH-3.2-endorse-overdue", "LH-3.2-endorse-late"),
+    )
+
+
+@dataclass(frozen=True)
+class EndorsePreview:
+    permit: Permit
+    decision: EndorsementDecision
+    status_before: PermitStatus
+    status_after: PermitStatus
+    residence_since_before: date
+    residence_since_after: date
+    next_anniversary_before: date
+    next_anniversary_after: date
+
+    @property
+    def late(self) -> bool:
+        return self.decision.kind is EndorsementKind.LATE
+
+    @property
+    def restarts_residence(self) -> bool:
+        return self.residence_since_after != self.residence_since_before
+
+
+def endorse_preview(
+    *, number: str, documents: list[str], proxy: dict[str, str] | None = None, on: date | None = None
+) -> EndorsePreview:
+    """``services.permit_endorse`` without the writing: on time, or late with the period restarting."""
+    policy = jurisdiction()
+    permit = permit_get_by_number(number)
+    today = on or clock.today()
+    if proxy:
+        _proxy_fields(permit.person, proxy, today)
+    status = PermitStatus(permit.status)
+    if status is PermitStatus.VOID:
+        permit_next(PermitStatus.VOID, PermitEvent.ENDORSED)  # raises, naming the status
+    materials_require(
+        checklist(CaseKind.ENDORSEMENT, proxy=bool(proxy)), docs_parse(documents), "LH-3.2-endorse-window"
+    )
+    decision = endorsement_decide(permit.issue_date, permit.next_anniversary, today, work_calendar(), policy)
+    if decision.kind is EndorsementKind.LATE:
+        before_late = (
+            permit_next(PermitStatus.VALID, PermitEvent.SUSPENDED) if status is PermitStatus.VALID else status
+        )
+        after = permit_next(before_late, PermitEvent.ENDORSED_LATE)
+    else:
+        after = permit_next(status, PermitEvent.ENDORSED)
+    return EndorsePreview(
+        permit=permit,
+        decision=decision,
+        status_before=status,
+        status_after=after,
+        residence_since_before=permit.residence_since,
+        residence_since_after=decision.residence_since or permit.residence_since,
+        next_anniversary_before=permit.next_anniversary,
+        next_anniversary_after=decision.next_anniversary,
+    )
+
+
+# --------------------------------------------------------------------------- address change
+
+
+@dataclass(frozen=True)
+class RegistrationDue:
+    """LH-4-register-3d for a declaration: the due date (None while the year is unknown) and on time."""
+
+    arrived_on: date
+    declared_on: date
+    due_on: date | None
+    on_time: bool | None
+    rules: tuple[str, ...]
+
+
+def _registration_due(arrived_on: date, declared_on: date) -> RegistrationDue:
+    try:
+        d = registration_due(arrived_on, work_calendar(), jurisdiction())
+    except CalendarUnknown:
+        return RegistrationDue(arrived_on, declared_on, None, None, ("LH-4-register-3d", "T-holiday"))
+    return RegistrationDue(arrived_on, declared_on, d.due, declared_on <= d.due, d.rules)
+
+
+@dataclass(frozen=True)
+class ChangePreview:
+    permit: Permit
+    effect: ChangeEffect
+    new_address: str
+    new_division: divisions.Division
+    station: PoliceStation | None
+    registration: RegistrationDue | None  # the change registration at the new station (LH-4-register-3d)
+
+    @property
+    def restarts(self) -> bool:
+        return (
+            self.effect.issue_date != self.permit.issue_date
+            or self.effect.residence_since != self.permit.residence_since
+        )
+
+
+def address_change_preview(
+    *,
+    number: str,
+    new_address: str,
+    new_division: str,
+    documents: list[str],
+    police_station: str | None = None,
+    moved_on: date | None = None,
+    on: date | None = None,
+) -> ChangePreview:
+    """``services.permit_change_address`` without the writing: issue date and period kept or restarted."""
+    policy = jurisdiction()
+    if new_division == policy.division_code and not police_station:
+        raise InvalidInput(
+            rule="LH-4-register-3d",
+            code="police-station-required",
+            zh="在本区内变更住址，须同时在新住址所属派出所办理变更登记。",
+            en="A move within the district is registered at the new address's police station: name it.",
+            fields=("police_station",),
+        )
+    permit = permit_get_by_number(number)
+    permit_next(PermitStatus(permit.status), PermitEvent.ADDRESS_CHANGED)
+    materials_require(checklist(CaseKind.ADDRESS_CHANGE), docs_parse(documents), "LH-3.2-change-same-county")
+    division = divisions.division_get(new_division)
+    station = _station(police_station) if police_station else None
+    today = on or clock.today()
+    effect = address_change_effect(
+        permit.residence_division,
+        new_division,
+        today,
+        permit.issue_date,
+        permit.residence_since,
+        permit.next_anniversary,
+    )
+    registration = None
+    if station is not None:
+        moved = moved_on or today
+        if moved > today:
+            raise InvalidInput(
+                rule="LH-4-register-3d",
+                code="registration-dates",
+                zh="搬入日期不得晚于今天。",
+                en="The moving date cannot be after today.",
+                fields=("moved_on",),
+            )
+        registration = _registration_due(moved, today)
+    return ChangePreview(permit, effect, new_address, division, station, registration)
+
+
+# --------------------------------------------------------------------------- applications
+
+
+@dataclass(frozen=True)
+class ApplicationPreview:
+    person: Person
+    kind: CaseKind
+    checklist: tuple[Requirement, ...]
+    missing: tuple[Requirement, ...]  # a one-time notice will list these (LH-3.2-one-time-notice)
+    fee: Fee
+    old_permit: Permit | None  # the card a replacement or reissue supersedes
+    proxy: dict[str, str]
+
+
+def application_preview(
+    *,
+    kind: CaseKind | str,
+    identity_number: str,
+    police_station: str,
+    documents: list[str],
+    proxy: dict[str, str] | None = None,
+    on: date | None = None,
+) -> ApplicationPreview:
+    """``services.application_submit`` without the writing, plus the fee the case will cost (LH-3.2-fees)."""
+    today = on or clock.today()
+    try:
+        case_kind = CaseKind(kind)
+    except ValueError:
+        case_kind = CaseKind.ENDORSEMENT  # refused just below, as the service refuses it
+    if case_kind not in APPLICATION_KINDS:
+        raise InvalidInput(
+            rule="LH-3.2-replace",
+            code="application-kind",
+            zh="申请类型须为首次申领、换领或补领。",
+            en="The application kind must be first_issue, replacement or reissue.",
+            fields=("kind",),
+        )
+    person = _person_by_identity(identity_number)
+    docs = docs_parse(documents)
+    _station(police_station)
+    proxy_fields = _proxy_fields(person, proxy, today)
+    if Application.objects.filter(person=person, status__in=OPEN_APPLICATION).exists():
+        raise TransitionNotAllowed(
+            rule="LH-3.2-issue-15d",
+            code="application-open",
+            zh="该人员已有正在办理的申请。",
+            en="This person already has an application in progress.",
+            fields=("identity_number",),
+        )
+    live = Permit.objects.filter(person=person, status__in=LIVE).first()
+    if case_kind is CaseKind.FIRST_ISSUE and live is not None:
+        raise TransitionNotAllowed(
+            rule="LH-3.2-replace",
+            code="already-holds-permit",
+            zh=f"该人员已持有居住证（{live.number}），如需新证请办理换领或补领。",
+            en=f"This person already holds permit {live.number}; apply for a replacement or reissue.",
+            fields=("kind",),
+        )
+    if case_kind is not CaseKind.FIRST_ISSUE and live is None:
+        raise TransitionNotAllowed(
+            rule="LH-3.2-replace",
+            code="no-permit",
+            zh="该人员没有有效或中止的居住证，不能换领或补领。",
+            en="This person holds no valid or suspended permit to replace or reissue.",
+            fields=("kind",),
+        )
+    reqs = checklist(case_kind, proxy=bool(proxy))
+    return ApplicationPreview(
+        person=person,
+        kind=case_kind,
+        checklist=reqs,
+        missing=missing(reqs, docs),
+        fee=fee_for(case_kind, jurisdiction()),
+        old_permit=live if case_kind is not CaseKind.FIRST_ISSUE else None,
+        proxy=proxy_fields,
+    )
+
+
+# --------------------------------------------------------------------------- registration
+
+
+@dataclass(frozen=True)
+class RegistrationPreview:
+    identity_number: str
+    person: Person | None  # None: a new person
+    station: PoliceStation
+    hukou: divisions.Division
+    due: RegistrationDue
+    ends: ResidenceRegistration | None  # the open registration this one ends
+
+
+def registration_preview(
+    *,
+    identity_number: str,
+    hukou_division: str,
+    police_station: str,
+    arrived_on: date,
+    declared_on: date | None = None,
+    on: date | None = None,
+) -> RegistrationPreview:
+    """``services.residence_register`` without the writing: its due date and whether it is on time."""
+    today = on or clock.today()
+    declared = declared_on or today
+    info = identity_parse(identity_number, today)
+    hukou = divisions.county_get(hukou_division, field="hukou_division")
+    station = _station(police_station)
+    if declared > today or arrived_on > declared:
+        raise InvalidInput(
+            rule="LH-4-register-3d",
+            code="registration-dates",
+            zh="到达日期不得晚于申报日期，申报日期不得晚于今天。",
+            en="The arrival date cannot be after the declaration date, nor that after today.",
+            fields=("arrived_on", "declared_on"),
+        )
+    person = Person.objects.filter(identity_number=info.number).first()
+    previous = (
+        ResidenceRegistration.objects.filter(person=person, ended_on__isnull=True).first()
+        if person is not None
+        else None
+    )
+    if previous is not None and previous.declared_on > declared:
+        raise InvalidInput(
+            rule="LH-4-register-3d",
+            code="registration-order",
+            zh="新登记的申报日期早于现有登记。",
+            en="The new registration is declared before the current one.",
+            fields=("declared_on",),
+        )
+    return RegistrationPreview(
+        info.number, person, station, hukou, _registration_due(arrived_on, declared), previous
+    )
