@@ -1,8 +1,30 @@
+"""Employer pages (``/employer/…``, capability "employer") and department pages (``/department/…``, "share")."""
+
 from django.urls import path
 
-from juzhu.web.partners import views
+from juzhu.web.partners import department, employer
 
 urlpatterns = [
-    path("employer/", views.employer_home, name="employer-home"),
-    path("department/", views.department_home, name="dept-home"),
+    path("employer/", employer.employer_home, name="employer-home"),
+    path("employer/roster-template.xlsx", employer.employer_roster_template, name="employer-roster-template"),
+    path("employer/<int:employer_id>/", employer.employer_detail, name="employer-detail"),
+    path("employer/<int:employer_id>/roster/", employer.employer_roster, name="employer-roster"),
+    path(
+        "employer/<int:employer_id>/staff-options/",
+        employer.employer_staff_options,
+        name="employer-staff-options",
+    ),
+    path("employer/<int:employer_id>/due/", employer.employer_due_preview, name="employer-due"),
+    path("employer/<int:employer_id>/hire/", employer.employer_hire, name="employer-hire"),
+    path("employer/<int:employer_id>/departure/", employer.employer_departure, name="employer-departure"),
+    path("employer/<int:employer_id>/import/", employer.employer_import, name="employer-import"),
+    path(
+        "employer/<int:employer_id>/import/confirm/",
+        employer.employer_import_confirm,
+        name="employer-import-confirm",
+    ),
+    path("department/", department.department_home, name="dept-home"),
+    path("department/verify/", department.department_verify, name="dept-verify"),
+    path("department/check/", department.department_check, name="dept-check"),
+    path("department/access-log/", department.department_access_log, name="dept-access-log"),
 ]

@@ -1,15 +1,6 @@
-"""Stub: replaced by this area's pages."""
+"""The partners' pages: employers (``employer``) and departments (``department``)."""
 
-from django.http import HttpRequest, HttpResponse
+from juzhu.web.partners.department import department_home
+from juzhu.web.partners.employer import employer_home
 
-from juzhu.web.pages import staff_page
-
-
-@staff_page("employer")
-def employer_home(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse("partners.employer_home")
-
-
-@staff_page("share")
-def department_home(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse("partners.department_home")
+__all__ = ["department_home", "employer_home"]
