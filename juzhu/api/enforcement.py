@@ -25,7 +25,7 @@ from juzhu.enforcement.models import EMPLOYER_DUTIES, PERSON_DUTIES, Case, CaseE
 from juzhu.policy.calendar import roll_to_working_day
 from juzhu.policy.errors import CalendarUnknown, Lang
 from juzhu.policy.identity import identity_mask
-from juzhu.policy.penalties import CaseStatus, Offender, fine_range
+from juzhu.policy.penalties import CASE_STATUS_LABELS, CaseStatus, Offender, fine_range
 from juzhu.registry.selectors import jurisdiction, mask_name
 from juzhu.workcal.selectors import work_calendar
 
@@ -34,13 +34,6 @@ public = Router(auth=None)
 
 TAGS = ["执法 enforcement"]
 DutyCode = Literal[(*PERSON_DUTIES, *EMPLOYER_DUTIES)]  # type: ignore[valid-type]
-
-CASE_STATUS_LABELS: dict[CaseStatus, tuple[str, str]] = {
-    CaseStatus.WARNED: ("已警告", "warned"),
-    CaseStatus.ORDERED: ("已责令限期改正", "ordered to correct"),
-    CaseStatus.CORRECTED: ("已改正，结案", "corrected (closed)"),
-    CaseStatus.FINED: ("逾期未改正，已罚款", "fined (not corrected in time)"),
-}
 
 
 # ----------------------------------------------------------------------------- schemas

@@ -101,6 +101,18 @@ class PermitEvent(enum.StrEnum):
     VOIDED = "voided"  # last event of the superseded card
 
 
+PERMIT_EVENT_LABELS: dict[PermitEvent, tuple[str, str]] = {
+    PermitEvent.ISSUED: ("签发", "issued"),
+    PermitEvent.ENDORSED: ("按期签注", "endorsed on time"),
+    PermitEvent.ENDORSED_LATE: ("逾期签注", "endorsed late"),
+    PermitEvent.SUSPENDED: ("中止", "suspended"),
+    PermitEvent.ADDRESS_CHANGED: ("变更住址", "address changed"),
+    PermitEvent.REPLACED: ("换领新证", "replacement card"),
+    PermitEvent.REISSUED: ("补领新证", "reissued card"),
+    PermitEvent.VOIDED: ("作废", "voided"),
+}
+
+
 _P = PermitStatus
 _E = PermitEvent
 # event -> (statuses it may start from (None = a new card), resulting status or None = keep, rule)

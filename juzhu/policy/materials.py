@@ -81,6 +81,13 @@ class Condition(enum.StrEnum):
     STUDY = "study"
 
 
+CONDITION_LABELS: dict[Condition, tuple[str, str]] = {
+    Condition.EMPLOYMENT: ("合法稳定就业", "stable lawful employment"),
+    Condition.RESIDENCE: ("合法稳定住所", "stable lawful residence"),
+    Condition.STUDY: ("连续就读", "continuous study"),
+}
+
+
 CONDITION_EVIDENCE: dict[Condition, frozenset[Doc]] = {
     Condition.EMPLOYMENT: frozenset(
         {
@@ -121,6 +128,23 @@ class CaseKind(enum.StrEnum):
     REISSUE = "reissue"  # 补领
     ENDORSEMENT = "endorsement"  # 签注
     ADDRESS_CHANGE = "address_change"  # 变更
+
+
+CASE_KIND_LABELS: dict[CaseKind, tuple[str, str]] = {
+    CaseKind.FIRST_ISSUE: ("首次申领", "first issue"),
+    CaseKind.REPLACEMENT: ("换领", "replacement"),
+    CaseKind.REISSUE: ("补领", "reissue"),
+    CaseKind.ENDORSEMENT: ("签注", "endorsement"),
+    CaseKind.ADDRESS_CHANGE: ("变更登记", "address change"),
+}
+
+# LH-3.2-replace: a card is reissued (补领) when it is damaged, illegible or lost.
+REISSUE_REASON_LABELS: dict[str, tuple[str, str]] = {
+    "damaged": ("证件损坏", "damaged"),
+    "illegible": ("难以辨认", "illegible"),
+    "lost": ("丢失", "lost"),
+}
+REISSUE_REASONS: tuple[str, ...] = tuple(REISSUE_REASON_LABELS)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,20 @@ class CaseAction(enum.StrEnum):
     FINE = "fine"
 
 
+CASE_STATUS_LABELS: dict[CaseStatus, tuple[str, str]] = {
+    CaseStatus.WARNED: ("已警告", "warned"),
+    CaseStatus.ORDERED: ("已责令限期改正", "ordered to correct"),
+    CaseStatus.CORRECTED: ("已改正，结案", "corrected (closed)"),
+    CaseStatus.FINED: ("逾期未改正，已罚款", "fined (not corrected in time)"),
+}
+CASE_ACTION_LABELS: dict[CaseAction, tuple[str, str]] = {
+    CaseAction.WARN: ("警告", "warn"),
+    CaseAction.ORDER: ("责令限期改正", "order correction"),
+    CaseAction.CORRECT: ("已改正，结案", "corrected: close"),
+    CaseAction.FINE: ("罚款", "fine"),
+}
+
+
 _S = CaseStatus
 CASE_TABLE: dict[CaseAction, tuple[frozenset[CaseStatus | None], CaseStatus]] = {
     CaseAction.WARN: (frozenset({None}), _S.WARNED),

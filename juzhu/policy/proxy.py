@@ -27,6 +27,17 @@ class ProxyRelation(enum.StrEnum):
 
 ALLOWED_RELATIONS = frozenset(ProxyRelation) - {ProxyRelation.OTHER}
 
+PROXY_RELATION_LABELS: dict[ProxyRelation, tuple[str, str]] = {
+    ProxyRelation.GUARDIAN: ("监护人", "guardian"),
+    ProxyRelation.SPOUSE: ("配偶", "spouse"),
+    ProxyRelation.PARENT: ("父母", "parent"),
+    ProxyRelation.CHILD: ("子女", "child"),
+    ProxyRelation.SIBLING: ("兄弟姐妹", "sibling"),
+    ProxyRelation.GRANDPARENT: ("祖父母、外祖父母", "grandparent"),
+    ProxyRelation.GRANDCHILD: ("孙子女、外孙子女", "grandchild"),
+    ProxyRelation.OTHER: ("其他人", "someone else"),
+}
+
 
 @dataclass(frozen=True)
 class ProxyDecision:

@@ -33,7 +33,7 @@ from juzhu.epermit.services import VERIFY_PATH, permit_token
 from juzhu.policy.errors import Lang
 from juzhu.policy.fees import fee_for
 from juzhu.policy.identity import identity_mask
-from juzhu.policy.materials import CaseKind
+from juzhu.policy.materials import CASE_KIND_LABELS, CaseKind
 from juzhu.policy.penalties import CaseStatus, Offender, fine_range
 from juzhu.registry.models import FeeReceipt, Notice, Permit, Person
 from juzhu.registry.selectors import jurisdiction
@@ -43,13 +43,7 @@ FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 # The permit card: ISO/IEC 7810 ID-1, the size of the resident identity card.
 CARD_SIZE = (85.6 * mm, 54 * mm)
 
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    CaseKind.FIRST_ISSUE: ("首次申领", "first issue"),
-    CaseKind.REPLACEMENT: ("换领", "replacement"),
-    CaseKind.REISSUE: ("补领", "reissue"),
-    CaseKind.ENDORSEMENT: ("签注", "endorsement"),
-    CaseKind.ADDRESS_CHANGE: ("变更登记", "address change"),
-}
+KIND_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in CASE_KIND_LABELS.items()}
 
 
 def _font() -> str:

@@ -25,10 +25,18 @@ from juzhu.enforcement import services as enforcement
 from juzhu.enforcement.selectors import case_get
 from juzhu.policy import divisions
 from juzhu.policy.errors import InvalidInput, NotFound
-from juzhu.policy.lifecycle import APP_STATUS_LABELS, PERMIT_STATUS_LABELS, AppStatus
-from juzhu.policy.materials import CaseKind, Doc, checklist, doc_label
-from juzhu.policy.penalties import CaseAction, CaseStatus, Offender
-from juzhu.policy.proxy import ProxyRelation
+from juzhu.policy.lifecycle import APP_STATUS_LABELS, PERMIT_EVENT_LABELS, PERMIT_STATUS_LABELS, AppStatus
+from juzhu.policy.materials import (
+    CASE_KIND_LABELS,
+    REISSUE_REASON_LABELS,
+    CaseKind,
+    Doc,
+    checklist,
+    doc_label,
+)
+from juzhu.policy.penalties import CASE_ACTION_LABELS, CaseAction, Offender
+from juzhu.policy.penalties import CASE_STATUS_LABELS as _CASE_STATUS_LABELS
+from juzhu.policy.proxy import PROXY_RELATION_LABELS
 from juzhu.registry import clock, previews, services
 from juzhu.registry.models import Permit, Person, PoliceStation
 from juzhu.registry.selectors import jurisdiction, person_get
@@ -38,48 +46,13 @@ from juzhu.web.pages import Problem, attempt, page, staff_page
 
 # Labels shown beside values the rules define (the values themselves come from juzhu.policy).
 KIND_LABELS: dict[str, tuple[str, str]] = {
-    CaseKind.FIRST_ISSUE: ("首次申领", "first issue"),
-    CaseKind.REPLACEMENT: ("换领", "replacement"),
-    CaseKind.REISSUE: ("补领", "reissue"),
+    k: CASE_KIND_LABELS[k] for k in (CaseKind.FIRST_ISSUE, CaseKind.REPLACEMENT, CaseKind.REISSUE)
 }
-# LH-3.2-replace: 补领 when the card is damaged, illegible or lost.
-REISSUE_REASONS: dict[str, tuple[str, str]] = {
-    "damaged": ("证件损坏", "damaged"),
-    "illegible": ("难以辨认", "illegible"),
-    "lost": ("丢失", "lost"),
-}
-RELATION_LABELS: dict[str, tuple[str, str]] = {
-    ProxyRelation.GUARDIAN: ("监护人", "guardian"),
-    ProxyRelation.SPOUSE: ("配偶", "spouse"),
-    ProxyRelation.PARENT: ("父母", "parent"),
-    ProxyRelation.CHILD: ("子女", "child"),
-    ProxyRelation.SIBLING: ("兄弟姐妹", "sibling"),
-    ProxyRelation.GRANDPARENT: ("祖父母、外祖父母", "grandparent"),
-    ProxyRelation.GRANDCHILD: ("孙子女、外孙子女", "grandchild"),
-    ProxyRelation.OTHER: ("其他人", "someone else"),
-}
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "issued": ("签发", "issued"),
-    "endorsed": ("签注", "endorsed"),
-    "endorsed_late": ("逾期签注（恢复）", "endorsed late (restored)"),
-    "suspended": ("中止", "suspended"),
-    "address_changed": ("变更住址", "address changed"),
-    "replaced": ("换领新证", "replacement card"),
-    "reissued": ("补领新证", "reissued card"),
-    "voided": ("作废", "voided"),
-}
-CASE_STATUS_LABELS: dict[str, tuple[str, str]] = {
-    CaseStatus.WARNED: ("已警告", "warned"),
-    CaseStatus.ORDERED: ("已责令限期改正", "ordered to correct"),
-    CaseStatus.CORRECTED: ("已改正，结案", "corrected (closed)"),
-    CaseStatus.FINED: ("逾期未改正，已罚款", "fined (not corrected in time)"),
-}
-ACTION_LABELS: dict[str, tuple[str, str]] = {
-    CaseAction.WARN: ("警告", "warn"),
-    CaseAction.ORDER: ("责令限期改正", "order correction"),
-    CaseAction.CORRECT: ("已改正，结案", "corrected: close"),
-    CaseAction.FINE: ("罚款", "fine"),
-}
+REISSUE_REASONS: dict[str, tuple[str, str]] = {str(k): v for k, v in REISSUE_REASON_LABELS.items()}
+RELATION_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in PROXY_RELATION_LABELS.items()}
+EVENT_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in PERMIT_EVENT_LABELS.items()}
+CASE_STATUS_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in _CASE_STATUS_LABELS.items()}
+ACTION_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in CASE_ACTION_LABELS.items()}
 PERMIT_LABELS: dict[str, tuple[str, str]] = {s.value: v for s, v in PERMIT_STATUS_LABELS.items()}
 WINDOW_LABELS: dict[str, tuple[str, str]] = {
     "early": ("签注期未到", "window not yet open"),

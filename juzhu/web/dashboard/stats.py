@@ -29,6 +29,7 @@ from juzhu.policy.calendar import add_months
 from juzhu.policy.employers import needs_designated_staff
 from juzhu.policy.lifecycle import (
     APPLICATION_TABLE,
+    PERMIT_EVENT_LABELS,
     PERMIT_STATUS_LABELS,
     PERMIT_TABLE,
     AppAction,
@@ -55,12 +56,8 @@ EVENT_RULE: dict[PermitEvent, str] = {e: PERMIT_TABLE[e][2] for e in ENDORSEMENT
 
 
 def event_label(event: PermitEvent) -> str:
-    """The dashboard's name of a history event (the lifecycle table names rules, not labels)."""
-    return {
-        PermitEvent.ENDORSED: tr("按期签注", "Endorsed on time"),
-        PermitEvent.ENDORSED_LATE: tr("逾期签注", "Endorsed late"),
-        PermitEvent.SUSPENDED: tr("中止", "Suspended"),
-    }[event]
+    zh, en = PERMIT_EVENT_LABELS[event]
+    return tr(zh, en)
 
 
 def status_label(status: PermitStatus) -> str:

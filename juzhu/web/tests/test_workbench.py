@@ -443,7 +443,7 @@ def test_reissue_charges_the_fee_the_policy_sets_before_the_new_card(
     app = _reissue_case(clerk, supervisor)
     page = html(as_clerk.get(f"/hall/applications/{app.pk}/"))
     assert 'data-testid="action-fee"' in page and 'name="amount" value="20"' in page and "LH-3.2-fees" in page
-    assert "补领 · 遗失" in page
+    assert "补领 · 丢失" in page
     with today_is(date(2026, 4, 7)):
         unpaid = as_clerk.post(f"/hall/applications/{app.pk}/issue/", **HTMX)
         assert unpaid.status_code == 409 and 'data-rule="LH-3.2-fees"' in html(unpaid)

@@ -18,7 +18,9 @@ from juzhu.policy.calendar import WorkCalendar, add_working_days
 from juzhu.policy.errors import CalendarUnknown
 from juzhu.policy.fees import fee_for
 from juzhu.policy.lifecycle import APP_STATUS_LABELS, APPLICATION_TABLE, AppAction, AppStatus
-from juzhu.policy.materials import DOC_LABELS, CaseKind, Doc, Requirement
+from juzhu.policy.materials import CASE_KIND_LABELS, DOC_LABELS, CaseKind, Doc, Requirement
+from juzhu.policy.materials import REISSUE_REASON_LABELS as _REASONS
+from juzhu.policy.proxy import PROXY_RELATION_LABELS as _RELATIONS
 from juzhu.registry.models import Application, ApplicationDocument, FeeReceipt, Notice
 from juzhu.registry.selectors import applications_queue
 from juzhu.registry.services import application_requirements
@@ -33,31 +35,13 @@ DUE_SOON_RULE = "LH-3.2-issue-15d"
 OPEN_STATUSES = (AppStatus.RECEIVED, AppStatus.NOTIFIED, AppStatus.ACCEPTED, AppStatus.APPROVED)
 CLOCK_RUNNING = frozenset({AppStatus.ACCEPTED, AppStatus.APPROVED})
 
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    CaseKind.FIRST_ISSUE: ("首次申领", "first issue"),
-    CaseKind.REPLACEMENT: ("换领", "replacement"),
-    CaseKind.REISSUE: ("补领", "reissue"),
-}
+KIND_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in CASE_KIND_LABELS.items()}
 CHANNEL_LABELS: dict[str, tuple[str, str]] = {
     Application.Channel.COUNTER: ("窗口受理", "counter"),
     Application.Channel.ONLINE: ("网上预申请", "online"),
 }
-
-PROXY_RELATION_LABELS: dict[str, tuple[str, str]] = {
-    "guardian": ("监护人", "guardian"),
-    "spouse": ("配偶", "spouse"),
-    "parent": ("父母", "parent"),
-    "child": ("子女", "child"),
-    "sibling": ("兄弟姐妹", "sibling"),
-    "grandparent": ("祖父母、外祖父母", "grandparent"),
-    "grandchild": ("孙子女、外孙子女", "grandchild"),
-    "other": ("其他", "other"),
-}
-REISSUE_REASON_LABELS: dict[str, tuple[str, str]] = {
-    "damaged": ("损坏", "damaged"),
-    "illegible": ("无法辨认", "illegible"),
-    "lost": ("遗失", "lost"),
-}
+PROXY_RELATION_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in _RELATIONS.items()}
+REISSUE_REASON_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in _REASONS.items()}
 
 
 class Clock(enum.StrEnum):
