@@ -6,5 +6,11 @@ urlpatterns = [
     path("guide/", views.guide, name="portal-guide"),
     path("check/", views.check, name="portal-check"),
     path("apply/", views.apply, name="portal-apply"),
+    path("apply/materials/", views.apply_materials, name="portal-apply-materials"),
+    path("apply/done/", views.apply_done, name="portal-apply-done"),
     path("progress/", views.progress, name="portal-progress"),
+    path("progress/forget/", views.progress_forget, name="portal-progress-forget"),
+    path("progress/documents/<int:upload_id>/", views.progress_document, name="portal-document"),
+    path("progress/notice.pdf", views.progress_notice_pdf, name="portal-notice-pdf"),
+    path("progress/supplement/", views.progress_supplement, name="portal-supplement"),
 ]

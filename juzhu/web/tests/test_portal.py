@@ -1,0 +1,455 @@
+"""The applicant portal, server side: guide, self-check, online application, progress and supplement."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from juzhu.accounts.models import Role
+from juzhu.registry import services
+from juzhu.registry.models import Application, ApplicationDocument
+from juzhu.registry.tests.factories import (
+    identity_number,
+    issued_permit,
+    registered,
+    staff,
+    station,
+    today_is,
+)
+
+pytestmark = pytest.mark.django_db
+
+WANG = identity_number(date(1990, 5, 17))  # 王小明, registered 2026-01-05 below
+LI = identity_number(date(1985, 11, 3), seq=246)
+STATION = "150802001"
+DAY = date(2026, 7, 6)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _setup(settings: Any, tmp_path: Path) -> None:
+    settings.JUZHU_UPLOAD_ROOT = tmp_path / "uploads"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clerk() -> Any:
+    return staff("clerk1", Role.CLERK)
+
+
+@pytest.fixture
+def supervisor() -> Any:
+    return staff("supervisor", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def wang(clerk: Any) -> str:
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    return WANG
+
+
+def _html(response: Any) -> str:
+    return response.content.decode()
+
+
+def _text(response: Any) -> str:
+    """The page's text without tags, so assertions read like what a person sees."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _html(response)))
+
+
+def _apply(client: Client, on: date = DAY, **overrides: Any) -> Any:
+    data: dict[str, Any] = {
+        "identity_number": WANG,
+        "name": "王小明",
+        "kind": "first_issue",
+        "police_station": STATION,
+        "file_identity_card": SimpleUploadedFile("id.png", PNG, content_type="image/png"),
+        "file_photo": SimpleUploadedFile("photo.pdf", PDF, content_type="application/pdf"),
+    }
+    data.update(overrides)
+    with today_is(on):
+        return client.post("/apply/", {k: v for k, v in data.items() if v is not None})
+
+
+# --------------------------------------------------------------------------- guide
+
+
+def test_the_guide_lists_conditions_materials_deadlines_and_fees_with_their_rules(client: Client) -> None:
+    response = client.get("/guide/")
+    assert response.status_code == 200
+    text = _text(response)
+    for rule in [
+        "LH-5-publicity",
+        "LH-3.1-hukou",
+        "LH-3.1-registered-6m",
+        "LH-3.1-condition",
+        "LH-3.1-employment",
+        "LH-3.1-residence",
+        "LH-3.1-study",
+        "LH-3.1-identity",
+        "N-9-materials",
+        "LH-3.2-replace",
+        "LH-3.2-proxy",
+        "LH-4-register-3d",
+        "LH-3.2-issue-15d",
+        "LH-3.2-endorse-window",
+        "LH-3.2-fees",
+    ]:
+        assert rule in text, rule
+    assert "居住登记满 6 个月" in text
+    assert "受理后 15 日内" in text and "到达后 3 日内" in text and "签发每满1年之日前 30 日内" in text
+    # Materials from the policy's checklist: the proxy's documents only under "by a proxy".
+    first = (
+        _html(response).split('data-testid="guide-case-first_issue"')[1].split('data-testid="guide-case-')[0]
+    )
+    assert "申请人居民身份证" in first and "本人近期相片" in first and "劳动合同" in first
+    in_person, by_proxy = first.split("代为办理")[:2]
+    assert "户口簿" not in in_person and "代办人居民身份证" in by_proxy and "户口簿" in by_proxy
+    replacement = _html(response).split('data-testid="guide-case-replacement"')[1]
+    assert "本人居住证" in replacement
+    # Fees: first issue free, replacement and reissue 20 yuan (LINHE.card_fee_yuan).
+    assert "免费" in first
+    assert re.search(r"20\s*元（证件工本费）", replacement)
+    assert "配偶" in text and "监护人" in text and "其他" not in _text(response).split("可代办的关系")[1][:60]
+
+
+def test_the_guide_in_english(client: Client) -> None:
+    text = _text(client.get("/guide/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Who may apply" in text and "a recent photo of the applicant" in text
+    assert "within 15 days of acceptance" in text
+
+
+# --------------------------------------------------------------------------- self-check
+
+
+def _check(client: Client, on: date, htmx: bool = False, **overrides: Any) -> Any:
+    data: dict[str, Any] = {
+        "hukou_division": "510121",
+        "registration_date": "2026-01-05",
+        "registered_here": "yes",
+        "conditions": ["employment"],
+        "documents": ["identity_card", "labour_contract"],
+    }
+    data.update(overrides)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    with today_is(on):
+        return client.post("/check/", data, **headers)
+
+
+def test_the_self_check_form_renders(client: Client) -> None:
+    response = client.get("/check/")
+    assert response.status_code == 200
+    html = _html(response)
+    assert 'for="id_hukou_division"' in html and 'for="id_registration_date"' in html
+    assert 'hx-post="/check/"' in html
+
+
+def test_on_the_last_day_before_six_months_the_check_names_the_rule_and_the_earliest_date(
+    client: Client,
+) -> None:
+    # Registered 2026-01-05: six months (T-month-end, inclusive) complete on 2026-07-05.
+    response = _check(client, date(2026, 7, 4))
+    assert response.status_code == 200
+    html = _html(response)
+    assert 'data-eligible="no"' in html
+    assert "LH-3.1-registered-6m" in html
+    assert 'data-testid="check-earliest"' in html and "2026-07-05" in html
+    # Documents to bring: the photo is still missing.
+    assert re.search(r'data-testid="check-missing">[^<]*还需准备[^<]*: 本人近期相片', html)
+
+
+def test_on_the_first_good_day_the_check_says_eligible_and_lists_the_documents(client: Client) -> None:
+    response = _check(client, date(2026, 7, 5), documents=["identity_card", "photo", "labour_contract"])
+    html = _html(response)
+    assert 'data-eligible="yes"' in html
+    assert "您符合居住证申领条件" in html
+    assert "材料已齐全" in html and "check-earliest" not in html
+
+
+def test_every_unmet_condition_is_listed_at_once(client: Client) -> None:
+    html = _html(
+        _check(client, DAY, hukou_division="150802", registration_date="", conditions=[], documents=[])
+    )
+    for rule in ["LH-3.1-hukou", "LH-3.1-registered-6m", "LH-3.1-condition"]:
+        assert rule in html.split('data-testid="check-reasons"')[1].split("</ul>")[0]
+    assert "check-earliest" not in html  # not only a matter of time
+
+
+def test_the_check_as_htmx_returns_the_result_fragment_only(client: Client) -> None:
+    response = _check(client, DAY, htmx=True)
+    assert response.status_code == 200
+    html = _html(response)
+    assert "<html" not in html and 'data-testid="check-result"' in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rule"),
+    [
+        ("hukou_division", "51012", "LH-3.1-hukou"),
+        ("hukou_division", "999999", "LH-3.1-hukou"),
+        ("registration_date", "2026-02-30", "LH-3.1-registered-6m"),
+        ("registration_date", "9999-01-01", "LH-3.1-registered-6m"),
+        ("documents", "passport", "N-9-materials"),
+        ("conditions", "wealth", "LH-3.1-condition"),
+    ],
+)
+def test_bad_check_input_is_a_422_naming_the_field_and_rule(
+    client: Client, field: str, value: str, rule: str
+) -> None:
+    for htmx in (False, True):
+        response = _check(client, DAY, htmx=htmx, **{field: value})
+        assert response.status_code == 422
+        html = _html(response)
+        assert f'data-rule="{rule}"' in html
+        assert field in _text(response).split("需更正")[1]
+
+
+# --------------------------------------------------------------------------- apply
+
+
+def test_the_apply_form_has_a_file_input_per_checklist_line(client: Client) -> None:
+    station()
+    html = _html(client.get("/apply/"))
+    for key in ["identity_card", "photo", "condition_evidence"]:
+        assert f'for="id_file_{key}"' in html and f'name="file_{key}"' in html
+    assert 'name="doc_condition_evidence"' in html  # which of the 11 proofs
+    assert "临河区公安局户籍服务大厅" in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_the_materials_follow_the_kind_and_the_proxy(client: Client) -> None:
+    html = _html(client.get("/apply/materials/", {"kind": "replacement", "proxy": "1"}))
+    assert "<html" not in html
+    for key in ["identity_card", "photo", "old_card", "proxy_identity_card", "household_register"]:
+        assert f'name="file_{key}"' in html
+    assert "condition_evidence" not in html
+
+
+def test_an_online_application_is_received_and_says_what_is_missing(client: Client, wang: str) -> None:
+    response = _apply(client)
+    assert response.status_code == 302 and response["Location"] == "/apply/done/"
+    app = Application.objects.get()
+    assert (app.channel, app.status, app.documents) == ("online", "received", ["identity_card", "photo"])
+    assert ApplicationDocument.objects.filter(application=app).count() == 2
+    done = client.get("/apply/done/")
+    text = _text(done)
+    assert app.number in text and app.number.startswith("SQ2026")
+    missing = _html(done).split('data-testid="apply-missing"')[1]
+    assert "LH-3.1-condition" in missing and "劳动合同" in missing
+    assert "LH-3.2-one-time-notice" in missing
+    # The pair is remembered: progress opens without asking again.
+    assert 'data-testid="progress"' in _html(client.get("/progress/"))
+
+
+def test_apply_done_without_a_case_goes_back_to_the_form(client: Client) -> None:
+    assert client.get("/apply/done/")["Location"] == "/apply/"
+
+
+def test_a_text_file_renamed_png_is_a_422_naming_the_field(client: Client, wang: str) -> None:
+    response = _apply(
+        client, file_photo=SimpleUploadedFile("photo.png", b"hello, not an image\n", "image/png")
+    )
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-rule="N-9-materials"' in html
+    assert "file_photo" in _text(response).split("需更正")[1]
+    assert "本人近期相片" in html and 'aria-invalid="true"' in html
+    assert Application.objects.count() == 0
+
+
+def test_a_name_mismatch_reveals_nothing(client: Client, wang: str, clerk: Any) -> None:
+    wrong_name = _apply(client, name="王大明")
+    unknown = _apply(client, identity_number=LI, name="李四")
+    assert wrong_name.status_code == unknown.status_code == 404
+    for r in (wrong_name, unknown):
+        assert "没有与该身份证号码和姓名相符的居住登记记录" in _html(r)
+    assert "王小明" not in _html(unknown)
+
+
+def test_the_counters_refusals_show_on_the_form(client: Client, wang: str) -> None:
+    assert _apply(client).status_code == 302
+    again = _apply(client)
+    assert again.status_code == 409 and 'data-rule="LH-3.2-issue-15d"' in _html(again)
+
+
+def test_a_reissue_needs_a_permit_and_a_reason(client: Client, wang: str) -> None:
+    response = _apply(client, kind="reissue", reissue_reason="", file_photo=None)
+    assert response.status_code == 422 and "reissue_reason" in _text(response).split("需更正")[1]
+    response = _apply(client, kind="reissue", reissue_reason="lost", file_photo=None)
+    assert response.status_code == 409 and 'data-rule="LH-3.2-replace"' in _html(response)
+
+
+def test_a_proxy_for_an_adult_is_refused_with_the_reason(client: Client, wang: str) -> None:
+    response = _apply(
+        client,
+        proxy="1",
+        proxy_name="李四",
+        proxy_identity_number=LI,
+        proxy_relation="spouse",
+        file_photo=None,
+    )
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-rule="LH-3.2-proxy"' in html and "须本人办理" in html
+    incomplete = _apply(client, proxy="1", proxy_name="李四", file_photo=None)
+    assert incomplete.status_code == 422 and "proxy_relation" in _text(incomplete).split("需更正")[1]
+
+
+def test_missing_applicant_fields_are_a_422(client: Client) -> None:
+    response = _apply(client, name="")
+    assert response.status_code == 422 and "name" in _text(response).split("需更正")[1]
+
+
+def test_the_refresh_button_redraws_the_form_without_submitting(client: Client, wang: str) -> None:
+    response = _apply(client, kind="replacement", action="refresh")
+    assert response.status_code == 200 and 'name="file_old_card"' in _html(response)
+    assert Application.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def _submitted(client: Client) -> Application:
+    assert _apply(client).status_code == 302
+    client.post("/progress/forget/")
+    return Application.objects.get()
+
+
+def _look_up(client: Client, number: str, ident: str, on: date = DAY) -> Any:
+    with today_is(on):
+        return client.post("/progress/", {"number": number, "identity_number": ident})
+
+
+def test_progress_needs_both_numbers_and_one_neutral_answer(client: Client, wang: str, clerk: Any) -> None:
+    app = _submitted(client)
+    registered(clerk, number=LI, registered_on=date(2026, 1, 5), name="李四")
+    answers = [
+        _look_up(client, app.number, LI),
+        _look_up(client, "SQ20269999999", WANG),
+        _look_up(client, app.number, "not a number"),
+    ]
+    assert {r.status_code for r in answers} == {404}
+    problems = {_html(r).split('data-testid="problem"')[1].split("</div>")[0] for r in answers}
+    assert len(problems) == 1
+    assert "王小明" not in _html(answers[0])
+    assert 'data-testid="progress-form"' in _html(client.get("/progress/"))
+
+
+def test_progress_shows_the_stages_and_remembers_the_pair(client: Client, wang: str) -> None:
+    app = _submitted(client)
+    response = _look_up(client, app.number.lower(), WANG)
+    assert response.status_code == 302 and response["Location"] == "/progress/"
+    with today_is(DAY):
+        html = _html(client.get("/progress/"))
+    assert 'data-status="received"' in html and "已收件" in html
+    assert 'data-testid="preliminary-missing"' in html and "LH-3.1-condition" in html
+    assert 'data-testid="upload-identity_card"' in html
+    assert client.post("/progress/forget/").status_code == 302
+    assert 'data-testid="progress-form"' in _html(client.get("/progress/"))
+
+
+def test_notice_supplement_accept_and_issue_as_the_applicant_sees_them(
+    client: Client, wang: str, clerk: Any, supervisor: Any
+) -> None:
+    app = _submitted(client)
+    with today_is(DAY):
+        services.application_notify(actor=clerk, application_id=app.pk)
+    _look_up(client, app.number, WANG)
+    html = _html(client.get("/progress/"))
+    assert 'data-status="notified"' in html
+    items = html.split('data-testid="notice-items"')[1].split("</ul>")[0]
+    assert "LH-3.1-condition" in items and "photo" not in items  # the photo was uploaded
+    assert 'data-testid="supplement-form"' in html and 'name="file_condition_evidence"' in html
+    # Something the notice does not list is refused, naming the rule.
+    wrong = client.post(
+        "/progress/supplement/",
+        {
+            "doc_condition_evidence": "permit_card",
+            "file_condition_evidence": SimpleUploadedFile("x.png", PNG, "image/png"),
+        },
+    )
+    assert wrong.status_code == 422 and "doc_condition_evidence" in _text(wrong).split("需更正")[1]
+    ok = client.post(
+        "/progress/supplement/",
+        {
+            "doc_condition_evidence": "labour_contract",
+            "file_condition_evidence": SimpleUploadedFile("contract.pdf", PDF, "application/pdf"),
+        },
+    )
+    assert ok.status_code == 302
+    app.refresh_from_db()
+    assert app.documents == ["identity_card", "labour_contract", "photo"]
+    assert "补正材料已提交" in _html(client.get("/progress/"))
+    accepted_on = date(2026, 7, 6)  # + 15 days (T-count) = Tue 2026-07-21, a working day
+    with today_is(accepted_on):
+        services.application_accept(actor=clerk, application_id=app.pk)
+    html = _html(client.get("/progress/"))
+    assert (
+        'data-status="accepted"' in html and "2026-07-21" in html.split('data-testid="progress-due"')[1][:80]
+    )
+    assert 'data-testid="supplement-form"' not in html
+    with today_is(date(2026, 7, 10)):
+        services.application_approve(actor=supervisor, application_id=app.pk)
+        permit = services.application_issue(actor=clerk, application_id=app.pk)
+    html = _html(client.get("/progress/"))
+    assert 'data-status="issued"' in html
+    assert permit.number in html.split('data-testid="progress-permit"')[1][:40]
+
+
+def test_a_refusal_shows_its_reason(client: Client, wang: str, supervisor: Any) -> None:
+    app = _submitted(client)
+    with today_is(DAY):
+        services.application_refuse(actor=supervisor, application_id=app.pk, reason="劳动合同为伪造")
+    _look_up(client, app.number, WANG)
+    html = _html(client.get("/progress/"))
+    assert 'data-status="refused"' in html and "劳动合同为伪造" in html and "LH-3.1-condition" in html
+
+
+def test_supplement_before_the_notice_is_a_409(client: Client, wang: str) -> None:
+    _apply(client)
+    response = client.post(
+        "/progress/supplement/", {"file_photo": SimpleUploadedFile("p.png", PNG, "image/png")}
+    )
+    assert response.status_code == 409
+    assert 'data-rule="LH-3.2-one-time-notice"' in _html(response)
+
+
+def test_an_upload_downloads_only_in_the_applicants_session(client: Client, wang: str) -> None:
+    _apply(client)
+    row = ApplicationDocument.objects.get(doc="identity_card")
+    response = client.get(f"/progress/documents/{row.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png" and b"".join(response.streaming_content) == PNG
+    assert "attachment" in response["Content-Disposition"]
+    assert Client().get(f"/progress/documents/{row.pk}/").status_code == 404
+    assert client.get("/progress/documents/999999/").status_code == 404
+
+
+def test_the_notice_pdf_for_the_applicant(client: Client, wang: str, clerk: Any) -> None:
+    pytest.importorskip("juzhu.printing.pdf")
+    _apply(client)
+    app = Application.objects.get()
+    assert client.get("/progress/notice.pdf").status_code == 404  # no notice yet
+    with today_is(DAY):
+        notice = services.application_notify(actor=clerk, application_id=app.pk)
+    response = client.get("/progress/notice.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-") and notice.number in response["Content-Disposition"]
+    assert Client().get("/progress/notice.pdf").status_code == 404
+
+
+def test_portal_pages_are_public_and_link_nothing_outside(
+    client: Client, clerk: Any, supervisor: Any
+) -> None:
+    issued_permit(clerk, supervisor, number=LI, registered_on=date(2025, 1, 6), issued_on=date(2025, 7, 10))
+    for url in ["/guide/", "/check/", "/apply/", "/progress/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not re.search(r'(src|href|action)="(https?:)?//', _html(response)), url
