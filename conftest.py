@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -20,6 +21,12 @@ def _postgres_only(request: pytest.FixtureRequest) -> None:
         if os.environ.get("JUZHU_REQUIRE_POSTGRES"):
             pytest.fail("JUZHU_REQUIRE_POSTGRES is set but the tests are not running on PostgreSQL")
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)")
+
+
+@pytest.fixture(autouse=True)
+def _upload_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files of a test go to a temporary folder, never to the developer's var/uploads."""
+    settings.JUZHU_UPLOAD_ROOT = tmp_path_factory.mktemp("uploads")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -28,7 +28,15 @@ from juzhu.audit.services import audit_record
 from juzhu.policy.errors import InvalidInput, NotFound, PolicyError, TransitionNotAllowed
 from juzhu.policy.identity import identity_parse
 from juzhu.policy.lifecycle import AppAction, AppStatus, application_next
-from juzhu.policy.materials import CaseKind, Doc, Requirement, checklist, doc_label, docs_parse
+from juzhu.policy.materials import (
+    REISSUE_REASONS,
+    CaseKind,
+    Doc,
+    Requirement,
+    checklist,
+    doc_label,
+    docs_parse,
+)
 from juzhu.registry import clock
 from juzhu.registry.models import Application, ApplicationDocument, Notice, Permit, Person
 from juzhu.registry.selectors import jurisdiction, person_get_by_identity
@@ -43,7 +51,6 @@ from juzhu.registry.services import (
 
 ONLINE_KINDS = (CaseKind.FIRST_ISSUE, CaseKind.REPLACEMENT, CaseKind.REISSUE)
 # LH-3.2-replace: a card is reissued (补领) when it is damaged, illegible or lost.
-REISSUE_REASONS = ("damaged", "illegible", "lost")
 
 # Accepted file types, recognised by their leading bytes (magic numbers), never by the file name.
 _MAGIC: tuple[tuple[bytes, str], ...] = (

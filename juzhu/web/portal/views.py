@@ -281,7 +281,7 @@ def _apply_context(request: HttpRequest, form: dict[str, Any]) -> dict[str, Any]
     return {
         "form": form,
         "kinds": [(k.value, _pick(KIND_LABELS[k], lang)) for k in online.ONLINE_KINDS],
-        "reasons": [(r, _pick(REISSUE_REASON_LABELS[r], lang)) for r in online.REISSUE_REASONS],
+        "reasons": [(r, _pick(REISSUE_REASON_LABELS[r], lang)) for r in REISSUE_REASON_LABELS],
         "relations": [(r.value, _pick(RELATION_LABELS[r], lang)) for r in ProxyRelation],
         "stations": _stations(),
         "proxy_minor_age": jurisdiction().proxy_minor_age,
