@@ -38,19 +38,17 @@ from juzhu.policy.materials import (
     docs_parse,
 )
 from juzhu.registry import clock
-from juzhu.registry.models import Application, ApplicationDocument, Notice, Permit, Person
+from juzhu.registry.models import Application, ApplicationDocument, Notice, Person
 from juzhu.registry.selectors import jurisdiction, person_get_by_identity
 from juzhu.registry.services import (
-    LIVE,
-    OPEN_APPLICATION,
     _proxy_fields,
     _station,
+    application_admissible,
     notice_requirements,
     number_next,
 )
 
 ONLINE_KINDS = (CaseKind.FIRST_ISSUE, CaseKind.REPLACEMENT, CaseKind.REISSUE)
-# LH-3.2-replace: a card is reissued (补领) when it is damaged, illegible or lost.
 
 # Accepted file types, recognised by their leading bytes (magic numbers), never by the file name.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -335,31 +333,7 @@ def application_submit_online(
         )
     proxy_fields = _proxy_fields(person, proxy, today)
     checked = _uploads_check(uploads, _allowed(requirements), "N-9-materials")
-    if Application.objects.filter(person=person, status__in=OPEN_APPLICATION).exists():
-        raise TransitionNotAllowed(
-            rule="LH-3.2-issue-15d",
-            code="application-open",
-            zh="您已有正在办理的申请，请通过进度查询了解办理情况。",
-            en="You already have an application in progress: follow it under Progress.",
-            fields=("identity_number",),
-        )
-    live = Permit.objects.filter(person=person, status__in=LIVE).first()
-    if kind is CaseKind.FIRST_ISSUE and live is not None:
-        raise TransitionNotAllowed(
-            rule="LH-3.2-replace",
-            code="already-holds-permit",
-            zh="您已持有居住证，如需新证请选择换领或补领。",
-            en="You already hold a residence permit: choose replacement or reissue for a new card.",
-            fields=("kind",),
-        )
-    if kind is not CaseKind.FIRST_ISSUE and live is None:
-        raise TransitionNotAllowed(
-            rule="LH-3.2-replace",
-            code="no-permit",
-            zh="您没有有效或中止的居住证，不能换领或补领；首次办理请选择首次申领。",
-            en="You hold no valid or suspended permit to replace or reissue; choose first issue.",
-            fields=("kind",),
-        )
+    live = application_admissible(person, kind, applicant=True)
     contact = {k: v for k, v in {"phone": phone, "email": email}.items() if v and not getattr(person, k)}
     if contact:
         for k, v in contact.items():

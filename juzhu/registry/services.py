@@ -319,6 +319,52 @@ def residence_register(
 # --------------------------------------------------------------------------- applications
 
 
+def application_admissible(person: Person, kind: CaseKind, *, applicant: bool = False) -> Permit | None:
+    """One open application at a time; 申领 without a live card, 换领/补领 with one (LH-3.2-replace).
+
+    Returns the live card a replacement or reissue supersedes.  ``applicant`` words the refusal
+    to the applicant (online) instead of to the clerk (counter).
+    """
+    if Application.objects.filter(person=person, status__in=OPEN_APPLICATION).exists():
+        raise TransitionNotAllowed(
+            rule="LH-3.2-issue-15d",
+            code="application-open",
+            zh="您已有正在办理的申请，请通过进度查询了解办理情况。"
+            if applicant
+            else "该人员已有正在办理的申请。",
+            en="You already have an application in progress: follow it under Progress."
+            if applicant
+            else "This person already has an application in progress.",
+            fields=("identity_number",),
+        )
+    live = Permit.objects.filter(person=person, status__in=LIVE).first()
+    if kind is CaseKind.FIRST_ISSUE and live is not None:
+        raise TransitionNotAllowed(
+            rule="LH-3.2-replace",
+            code="already-holds-permit",
+            zh="您已持有居住证，如需新证请选择换领或补领。"
+            if applicant
+            else f"该人员已持有居住证（{live.number}），如需新证请办理换领或补领。",
+            en="You already hold a residence permit: choose replacement or reissue for a new card."
+            if applicant
+            else f"This person already holds permit {live.number}; apply for a replacement or reissue.",
+            fields=("kind",),
+        )
+    if kind is not CaseKind.FIRST_ISSUE and live is None:
+        raise TransitionNotAllowed(
+            rule="LH-3.2-replace",
+            code="no-permit",
+            zh="您没有有效或中止的居住证，不能换领或补领；首次办理请选择首次申领。"
+            if applicant
+            else "该人员没有有效或中止的居住证，不能换领或补领。",
+            en="You hold no valid or suspended permit to replace or reissue; choose first issue."
+            if applicant
+            else "This person holds no valid or suspended permit to replace or reissue.",
+            fields=("kind",),
+        )
+    return live
+
+
 @transaction.atomic
 def application_submit(
     *,
@@ -346,31 +392,7 @@ def application_submit(
     docs = docs_parse(documents)
     station = _station(police_station)
     proxy_fields = _proxy_fields(person, proxy, today)
-    if Application.objects.filter(person=person, status__in=OPEN_APPLICATION).exists():
-        raise TransitionNotAllowed(
-            rule="LH-3.2-issue-15d",
-            code="application-open",
-            zh="该人员已有正在办理的申请。",
-            en="This person already has an application in progress.",
-            fields=("identity_number",),
-        )
-    live = Permit.objects.filter(person=person, status__in=LIVE).first()
-    if kind is CaseKind.FIRST_ISSUE and live is not None:
-        raise TransitionNotAllowed(
-            rule="LH-3.2-replace",
-            code="already-holds-permit",
-            zh=f"该人员已持有居住证（{live.number}），如需新证请办理换领或补领。",
-            en=f"This person already holds permit {live.number}; apply for a replacement or reissue.",
-            fields=("kind",),
-        )
-    if kind is not CaseKind.FIRST_ISSUE and live is None:
-        raise TransitionNotAllowed(
-            rule="LH-3.2-replace",
-            code="no-permit",
-            zh="该人员没有有效或中止的居住证，不能换领或补领。",
-            en="This person holds no valid or suspended permit to replace or reissue.",
-            fields=("kind",),
-        )
+    live = application_admissible(person, kind)
     year = today.year
     app = Application.objects.create(
         number=f"SQ{year}{number_next('application', year):07d}",
