@@ -7,6 +7,7 @@ message is only ever sent about something that was committed.  Re-running either
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from juzhu.policy.endorsement import EndorsementWindow, endorsement_window
 from juzhu.policy.errors import InvalidInput
 from juzhu.policy.lifecycle import PermitStatus
 from juzhu.policy.reminders import (
+    MOBILE_PATTERN,
     REMINDERS,
     Reminder,
     candidate_anniversaries,
@@ -101,20 +103,30 @@ def contact_set(*, person_id: int, phone: str, email: str, actor: Any = None, vi
 # --------------------------------------------------------------------------- queueing
 
 
+def _mobile(phone: str) -> str:
+    """The number if it is a mobile number an SMS can reach (a counter may have typed anything)."""
+    return phone if _MOBILE_FULL.fullmatch(phone or "") else ""
+
+
+_MOBILE_FULL = re.compile(MOBILE_PATTERN)
+# Only numbers an SMS can reach count as a way to reach the holder; anything else is not tried.
+_HAS_MOBILE = Q(person__phone__regex=f"^{MOBILE_PATTERN}$")
+
+
 def _recipient(person: Person, channel: str) -> str:
     if channel == Notification.Channel.EMAIL:
         return person.email
     if channel == Notification.Channel.SMS:
-        return person.phone
-    return person.phone or person.email
+        return _mobile(person.phone)
+    return _mobile(person.phone) or person.email
 
 
 def _reachable(channel: str) -> Q:
     if channel == Notification.Channel.EMAIL:
         return ~Q(person__email="")
     if channel == Notification.Channel.SMS:
-        return ~Q(person__phone="")
-    return ~Q(person__phone="") | ~Q(person__email="")
+        return _HAS_MOBILE
+    return _HAS_MOBILE | ~Q(person__email="")
 
 
 def dedupe_key(permit: Permit, reminder: Reminder) -> str:

@@ -209,7 +209,8 @@ def reminder_message(
 
 
 # Mainland mobile numbers: 11 digits starting 13–19, optionally written with +86 / 0086 and spaces or dashes.
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE_PATTERN = r"1[3-9][0-9]{9}"
+_MOBILE = re.compile(MOBILE_PATTERN)
 _SEPARATORS = re.compile(r"[\s\-()]")
 
 

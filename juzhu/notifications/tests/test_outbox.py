@@ -241,3 +241,12 @@ def test_contact_set_validates_then_writes_and_audits(clerk: User, supervisor: U
     assert event.new == {"phone": "139****1111", "email": "w***@example.cn"}
     contact_set(person_id=permit.person_id, phone="13900001111", email="wang@example.cn")  # unchanged
     assert AuditEvent.objects.filter(code="person.contact_changed").count() == 1
+
+
+def test_a_phone_field_that_is_not_a_mobile_number_is_not_a_way_to_reach_the_holder(
+    clerk: User, supervisor: User
+) -> None:
+    holder(clerk, supervisor, seq=123, phone="0478-8888888")  # a landline typed at the counter
+    holder(clerk, supervisor, seq=124, phone="0478-8888888", email="li@example.cn")
+    assert enqueue(OPENS_REMINDER) == 1  # console: only the holder with an e-mail address
+    assert Notification.objects.get().recipient == "li@example.cn"
