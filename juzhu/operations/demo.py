@@ -6,12 +6,16 @@ Made through the real services with ``clock.at``; loading twice changes nothing.
 
 from __future__ import annotations
 
+import io
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import segno
 from django.contrib.auth.models import User
 from django.db import transaction
+from reportlab.pdfgen import canvas
 from stdnum.cn import ric, uscc
 
 from juzhu.accounts.models import ApiToken, Role, StaffProfile
@@ -27,11 +31,15 @@ from juzhu.employers.services import (
 from juzhu.enforcement.selectors import late_registrations
 from juzhu.enforcement.services import case_fine, case_open_for_late_registration, case_order_correction
 from juzhu.entitlements.services import household_link, publication_record
+from juzhu.notifications.services import contact_set, reminders_enqueue
+from juzhu.policy.calendar import add_months, add_years
 from juzhu.policy.errors import PolicyError
+from juzhu.policy.materials import CaseKind
 from juzhu.registry import clock, services
-from juzhu.registry.demo import HALL
+from juzhu.registry.demo import HALL, issue_permit, register_person
 from juzhu.registry.demo import load_demo as load_register_demo
 from juzhu.registry.models import Permit, Person
+from juzhu.registry.online import Upload, application_submit_online
 from juzhu.sharing.services import credential_issue
 
 # Demo-only accounts and tokens (printed by load_demo); never use them in production.
@@ -97,6 +105,8 @@ def load_demo(today: date, *, persons: int = 200) -> dict[str, Any]:
     counts["cases"] = _cases(today, clerk, supervisor)
     counts["household_links"] = _families(today, clerk, supervisor)
     counts["publications"] = _publications(today, supervisor)
+    counts["online_applications"] = _online(today, clerk)
+    counts["reminders_queued"] = _reminders(today, {"clerk": clerk, "supervisor": supervisor})
     return {"loaded": True, **counts}
 
 
@@ -213,3 +223,70 @@ def _publications(today: date, supervisor: User) -> int:
         with clock.at(today):
             publication_record(actor=supervisor, department=dept, published_on=on, title=title)
     return len(items)
+
+
+def _demo_png(text: str) -> bytes:
+    """A small real PNG standing in for a photographed document."""
+    out = io.BytesIO()
+    segno.make(text, micro=False).save(out, kind="png", scale=4)
+    return out.getvalue()
+
+
+def _demo_pdf(text: str) -> bytes:
+    """A one-page real PDF standing in for a scanned contract."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 760, text)
+    page.save()
+    return out.getvalue()
+
+
+# Online pre-applications (网上预申请): one complete, waiting for the clerk; one without its proof
+# of work, to which the clerk has already sent the one-time notice.
+ONLINE = [
+    ("complete", ["identity_card", "photo", "labour_contract"]),
+    ("notified", ["identity_card", "photo"]),
+]
+
+
+def _online(today: date, clerk: User) -> int:
+    rng = random.Random(36)  # noqa: S311 -- demo data, not security
+    made = 0
+    for i, (state, docs) in enumerate(ONLINE):
+        try:
+            person = register_person(rng, 950 + i, add_months(today, -8), clerk)
+            submitted = today - timedelta(days=2 - i)
+            uploads = [
+                Upload(doc=d, name=f"{d}.pdf", data=_demo_pdf(f"Demo {d} #{i}"))
+                if d == "labour_contract"
+                else Upload(doc=d, name=f"{d}.png", data=_demo_png(f"demo {d} #{i}"))
+                for d in docs
+            ]
+            with clock.at(submitted):
+                app = application_submit_online(
+                    kind=CaseKind.FIRST_ISSUE, identity_number=person.identity_number, name=person.name,
+                    police_station=HALL, uploads=uploads, email=f"applicant{i + 1}@example.cn",
+                )  # fmt: skip
+            if state == "notified":
+                with clock.at(submitted):
+                    services.application_notify(actor=clerk, application_id=app.pk)
+            made += 1
+        except PolicyError:
+            continue
+    return made
+
+
+def _reminders(today: date, users: dict[str, User]) -> int:
+    """Two holders with a mobile number and an e-mail address, one a week before the endorsement window
+    opens and one in its last week, and the reminders due to them today (LH-3.2-endorse-window)."""
+    rng = random.Random(37)  # noqa: S311 -- demo data, not security
+    for i, days in enumerate((34, 5)):
+        try:
+            permit = issue_permit(rng, 970 + i, add_years(today + timedelta(days=days), -1), users)
+        except PolicyError:
+            continue
+        contact_set(
+            person_id=permit.person_id, phone=f"1390478{i:04d}", email=f"holder{i + 1}@example.cn", via="demo"
+        )
+    with clock.at(today):
+        return reminders_enqueue(today).queued

@@ -126,7 +126,7 @@ def _users() -> dict[str, User]:
     return out
 
 
-def _register(rng: random.Random, i: int, on: date, clerk: User, **kw: Any) -> Person:
+def register_person(rng: random.Random, i: int, on: date, clerk: User, **kw: Any) -> Person:
     birth = kw.pop("birth", None) or date(rng.randint(1965, 2003), rng.randint(1, 12), rng.randint(1, 28))
     place = rng.choice(HUKOU)
     number = _number(rng, birth, i, place)
@@ -165,9 +165,9 @@ def _apply(
 FULL = ["identity_card", "photo", "labour_contract"]
 
 
-def _issue(rng: random.Random, i: int, issued: date, users: dict[str, User]) -> Permit:
+def issue_permit(rng: random.Random, i: int, issued: date, users: dict[str, User]) -> Permit:
     clerk, sup = users["clerk"], users["supervisor"]
-    person = _register(rng, i, add_months(issued, -7), clerk)
+    person = register_person(rng, i, add_months(issued, -7), clerk)
     app = _apply(person, issued - timedelta(days=10), clerk, FULL)
     with clock.at(issued - timedelta(days=10)):
         services.application_accept(actor=clerk, application_id=app.pk)
@@ -185,16 +185,16 @@ def _days_ago(rng: random.Random, today: date, lo: int, hi: int) -> date:
 
 
 def registered_recently(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    _register(rng, i, _days_ago(rng, today, 5, 150), users["clerk"])
+    register_person(rng, i, _days_ago(rng, today, 5, 150), users["clerk"])
 
 
 def application_received(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    p = _register(rng, i, add_months(today, -8), users["clerk"])
+    p = register_person(rng, i, add_months(today, -8), users["clerk"])
     _apply(p, _days_ago(rng, today, 0, 3), users["clerk"], FULL)
 
 
 def application_notified(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    p = _register(rng, i, add_months(today, -9), users["clerk"])
+    p = register_person(rng, i, add_months(today, -9), users["clerk"])
     on = _days_ago(rng, today, 1, 6)
     app = _apply(p, on, users["clerk"], ["identity_card"])
     with clock.at(on):
@@ -202,7 +202,7 @@ def application_notified(rng: random.Random, i: int, today: date, users: dict[st
 
 
 def application_accepted(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    p = _register(rng, i, add_months(today, -10), users["clerk"])
+    p = register_person(rng, i, add_months(today, -10), users["clerk"])
     on = _days_ago(rng, today, 0, 14)
     app = _apply(p, on, users["clerk"], FULL)
     with clock.at(on):
@@ -210,7 +210,7 @@ def application_accepted(rng: random.Random, i: int, today: date, users: dict[st
 
 
 def application_approved(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    p = _register(rng, i, add_months(today, -12), users["clerk"])
+    p = register_person(rng, i, add_months(today, -12), users["clerk"])
     on = _days_ago(rng, today, 3, 12)
     app = _apply(p, on, users["clerk"], ["identity_card", "photo", "tenancy_contract"])
     with clock.at(on):
@@ -220,7 +220,7 @@ def application_approved(rng: random.Random, i: int, today: date, users: dict[st
 
 
 def application_refused(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    p = _register(rng, i, add_months(today, -7), users["clerk"])
+    p = register_person(rng, i, add_months(today, -7), users["clerk"])
     on = _days_ago(rng, today, 5, 60)
     app = _apply(p, on, users["clerk"], ["identity_card", "photo", "student_card"])
     with clock.at(on + timedelta(days=1)):
@@ -231,7 +231,7 @@ def application_refused(rng: random.Random, i: int, today: date, users: dict[str
 
 def proxy_for_child(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
     birth = date(today.year - rng.randint(8, 15), rng.randint(1, 12), rng.randint(1, 28))
-    p = _register(rng, i, add_months(today, -8), users["clerk"], birth=birth)
+    p = register_person(rng, i, add_months(today, -8), users["clerk"], birth=birth)
     parent = _number(rng, date(birth.year - 28, 3, 3), i + 500, p.hukou_division)
     _apply(
         p,
@@ -243,17 +243,17 @@ def proxy_for_child(rng: random.Random, i: int, today: date, users: dict[str, Us
 
 
 def permit_valid(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    _issue(rng, i, _days_ago(rng, today, 40, 300), users)
+    issue_permit(rng, i, _days_ago(rng, today, 40, 300), users)
 
 
 def permit_in_window(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
     # Anniversary within the next 30 days: the window is open today.
-    _issue(rng, i, add_years(today + timedelta(days=rng.randint(1, 29)), -1), users)
+    issue_permit(rng, i, add_years(today + timedelta(days=rng.randint(1, 29)), -1), users)
 
 
 def permit_endorsed(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
     issued = add_years(_days_ago(rng, today, 30, 300), -1)
-    permit = _issue(rng, i, issued, users)
+    permit = issue_permit(rng, i, issued, users)
     with clock.at(add_years(issued, 1) - timedelta(days=rng.randint(0, 25))):
         services.permit_endorse(
             actor=users["clerk"],
@@ -264,12 +264,12 @@ def permit_endorsed(rng: random.Random, i: int, today: date, users: dict[str, Us
 
 def permit_suspended(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
     # Missed the anniversary; the sweep at the end of loading suspends it.
-    _issue(rng, i, add_years(_days_ago(rng, today, 20, 200), -1), users)
+    issue_permit(rng, i, add_years(_days_ago(rng, today, 20, 200), -1), users)
 
 
 def permit_restored_late(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
     issued = add_years(_days_ago(rng, today, 100, 300), -1)
-    permit = _issue(rng, i, issued, users)
+    permit = issue_permit(rng, i, issued, users)
     late = add_years(issued, 1) + timedelta(days=rng.randint(20, 60))
     services.permits_sweep(on=late)
     with clock.at(late):
@@ -281,7 +281,7 @@ def permit_restored_late(rng: random.Random, i: int, today: date, users: dict[st
 
 
 def permit_moved_within_linhe(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    permit = _issue(rng, i, _days_ago(rng, today, 60, 300), users)
+    permit = issue_permit(rng, i, _days_ago(rng, today, 60, 300), users)
     with clock.at(_days_ago(rng, today, 1, 40)):
         services.permit_change_address(
             actor=users["clerk"],
@@ -294,7 +294,7 @@ def permit_moved_within_linhe(rng: random.Random, i: int, today: date, users: di
 
 
 def permit_moved_to_wuyuan(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    permit = _issue(rng, i, _days_ago(rng, today, 60, 300), users)
+    permit = issue_permit(rng, i, _days_ago(rng, today, 60, 300), users)
     with clock.at(_days_ago(rng, today, 1, 40)):
         services.permit_change_address(
             actor=users["clerk"],
@@ -306,12 +306,12 @@ def permit_moved_to_wuyuan(rng: random.Random, i: int, today: date, users: dict[
 
 
 def permit_reissued(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    permit = _issue(rng, i, _days_ago(rng, today, 60, 300), users)
+    permit = issue_permit(rng, i, _days_ago(rng, today, 60, 300), users)
     _new_card(permit, _days_ago(rng, today, 1, 40), users, CaseKind.REISSUE)
 
 
 def permit_replaced(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
-    permit = _issue(rng, i, _days_ago(rng, today, 60, 300), users)
+    permit = issue_permit(rng, i, _days_ago(rng, today, 60, 300), users)
     _new_card(permit, _days_ago(rng, today, 1, 40), users, CaseKind.REPLACEMENT)
 
 

@@ -40,3 +40,18 @@ def test_the_demo_covers_every_state_and_loads_once():
     counts = (Person.objects.count(), AuditEvent.objects.count())
     assert load_demo(today, persons=34) == {"loaded": False}
     assert (Person.objects.count(), AuditEvent.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_the_demo_has_online_applications_with_files_and_holders_to_remind(settings, tmp_path):
+    from juzhu.notifications.models import Notification
+    from juzhu.registry.models import ApplicationDocument
+
+    settings.JUZHU_UPLOAD_ROOT = tmp_path
+    load_demo(date(2026, 11, 26), persons=34)
+    online = Application.objects.filter(channel="online")
+    assert sorted(online.values_list("status", flat=True)) == ["notified", "received"]
+    assert ApplicationDocument.objects.filter(application__in=online).count() == 5
+    assert all((tmp_path / d.storage_name).is_file() for d in ApplicationDocument.objects.all())
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(recipient="demo").exists()
