@@ -88,14 +88,14 @@ def shoot(base: str) -> None:
     def progress(page: Any) -> None:
         page.goto(base + "/progress/")
         page.get_by_label("申请编号").fill(case.number)
-        page.get_by_label("身份证号").first.fill(case.person.identity_number)
+        page.get_by_label("公民身份号码").fill(case.person.identity_number)
         page.get_by_role("button", name="查询").click()
         page.wait_for_load_state()
 
     def my_permit(page: Any) -> None:
         page.goto(base + "/permit/")
-        page.get_by_label("居住证号").fill(holder.number)
-        page.get_by_label("身份证号").first.fill(holder.person.identity_number)
+        page.get_by_label("居住证编号").fill(holder.number)
+        page.get_by_label("公民身份号码").fill(holder.person.identity_number)
         page.get_by_role("button", name="查询").click()
         page.wait_for_load_state()
 
