@@ -23,6 +23,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -30,12 +31,13 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from juzhu.enforcement.models import Case
 from juzhu.epermit.services import VERIFY_PATH, permit_token
-from juzhu.policy.errors import Lang
+from juzhu.policy.errors import Lang, PolicyError
 from juzhu.policy.fees import fee_for
 from juzhu.policy.identity import identity_mask
-from juzhu.policy.materials import CASE_KIND_LABELS, CaseKind
+from juzhu.policy.materials import CASE_KIND_LABELS, CaseKind, Doc
 from juzhu.policy.penalties import CaseStatus, Offender, fine_range
-from juzhu.registry.models import FeeReceipt, Notice, Permit, Person
+from juzhu.registry.models import ApplicationDocument, FeeReceipt, Notice, Permit, Person
+from juzhu.registry.online import upload_path
 from juzhu.registry.selectors import jurisdiction
 
 FONT = "WQYMicroHei"
@@ -482,6 +484,25 @@ def _wrap(text: str, width: float, font: str, size: float) -> list[str]:
     return lines
 
 
+def _card_photo(permit: Permit) -> ImageReader | None:
+    """The newest photo (JPEG or PNG) uploaded with one of the holder's applications, if readable."""
+    upload = (
+        ApplicationDocument.objects.filter(
+            application__person_id=permit.person_id,
+            doc=Doc.PHOTO,
+            content_type__in=["image/jpeg", "image/png"],
+        )
+        .order_by("-id")
+        .first()
+    )
+    if upload is None:
+        return None
+    try:
+        return ImageReader(str(upload_path(upload)))
+    except (OSError, PolicyError):  # a missing or unreadable file: print the box instead
+        return None
+
+
 def card_pdf(permit: Permit, *, base_url: str = "") -> bytes:
     """The permit card, front and back (N-4-card-fields), with the signed e-permit QR (LH-4-inspection).
 
@@ -531,17 +552,23 @@ def card_pdf(permit: Permit, *, base_url: str = "") -> bytes:
     c.setFillColor(colors.black)
     c.setFont(font, 8.5)
     c.drawString(left + 15 * mm, 5 * mm, permit.card_identity_number)
-    # 本人相片: the photo is held on paper at the hall; the card printer fills this box.
+    # 本人相片: the photo the applicant uploaded with the application, else a box the card printer fills.
     px, py, pw, ph = w - 24 * mm, 12 * mm, 20 * mm, 26 * mm
-    c.setStrokeColor(colors.grey)
-    c.setDash(2, 2)
-    c.rect(px, py, pw, ph, stroke=1, fill=0)
-    c.setDash()
-    c.setFont(font, 7)
-    c.setFillColor(colors.grey)
-    c.drawCentredString(px + pw / 2, py + ph / 2 + 1 * mm, "本人相片")
-    c.setFont(font, 5)
-    c.drawCentredString(px + pw / 2, py + ph / 2 - 2.5 * mm, permit.card_photo_ref[:24] or "N-4-card-fields")
+    photo = _card_photo(permit)
+    if photo is not None:
+        c.drawImage(photo, px, py, pw, ph, preserveAspectRatio=True, anchor="c")
+    else:
+        c.setStrokeColor(colors.grey)
+        c.setDash(2, 2)
+        c.rect(px, py, pw, ph, stroke=1, fill=0)
+        c.setDash()
+        c.setFont(font, 7)
+        c.setFillColor(colors.grey)
+        c.drawCentredString(px + pw / 2, py + ph / 2 + 1 * mm, "本人相片")
+        c.setFont(font, 5)
+        c.drawCentredString(
+            px + pw / 2, py + ph / 2 - 2.5 * mm, permit.card_photo_ref[:24] or "N-4-card-fields"
+        )
     c.setFillColor(colors.black)
     c.showPage()
     # Back: authority, issue date, number, the signed QR, and how the card stays in force.

@@ -178,3 +178,34 @@ def test_the_order_to_an_employer_names_it_and_its_range(clerk: User) -> None:
 )
 def test_amounts_in_capitals(amount: str, words: str) -> None:
     assert yuan_in_capitals(Decimal(amount)) == words
+
+
+def test_the_card_prints_the_photo_uploaded_online_and_the_box_without_one(
+    clerk: User, supervisor: User
+) -> None:
+    import segno
+
+    from juzhu.registry.online import Upload, application_submit_online
+
+    docs = ("identity_card", "photo", "labour_contract")
+    registered(clerk, number=WANG, registered_on=date(2025, 8, 1))
+    png = io.BytesIO()
+    segno.make("photo").save(png, kind="png", scale=5)
+    with today_is(date(2026, 3, 2)):
+        app = application_submit_online(
+            kind=CaseKind.FIRST_ISSUE, identity_number=WANG, name="王小明", police_station="150802001",
+            uploads=[Upload(doc=d, name=f"{d}.png", data=png.getvalue()) for d in docs],
+        )  # fmt: skip
+        services.application_accept(actor=clerk, application_id=app.pk)
+        services.application_approve(actor=supervisor, application_id=app.pk)
+        permit = services.application_issue(actor=clerk, application_id=app.pk)
+    with_photo = card_pdf(permit, base_url="http://hall.example")
+    assert "本人相片" not in text_of(with_photo)[0]
+    front = pypdf.PdfReader(io.BytesIO(with_photo)).pages[0]
+    assert len(front.images) == 1
+
+    other = issued_permit(
+        clerk, supervisor, number=identity_number(date(1991, 1, 1), 321), registered_on=date(2025, 8, 1),
+        issued_on=date(2026, 3, 2),
+    )  # fmt: skip
+    assert "本人相片" in text_of(card_pdf(other, base_url="http://hall.example"))[0]
