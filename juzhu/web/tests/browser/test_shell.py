@@ -35,3 +35,31 @@ def test_an_employer_signs_in_and_sees_only_the_employer_pages(web) -> None:
     assert "当前账号无权打开此页面" in web.page.get_by_test_id("problem").inner_text()
     nav = web.page.get_by_role("navigation", name="主导航")
     assert nav.get_by_role("link").all_inner_texts() == ["本单位"]
+
+
+def test_a_clerk_signs_in_and_finds_a_person_with_the_keyboard_only(web) -> None:
+    from datetime import date
+
+    from juzhu.registry.tests.factories import identity_number, issued_permit, station
+
+    station()
+    clerk = staff("clerk1", Role.CLERK)
+    permit = issued_permit(
+        clerk, staff("boss", Role.SUPERVISOR), number=identity_number(date(1990, 5, 17)),
+        registered_on=date(2025, 8, 1), issued_on=date(2026, 3, 2),
+    )  # fmt: skip
+    page = web.page
+    page.goto("/login/")
+    page.keyboard.type("clerk1")  # the username field has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type("x-unused-password-1")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/hall/")
+    page.goto("/hall/find/")
+    page.keyboard.type(permit.number)  # the search box has the focus, as a QR scanner needs
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/hall/persons/{permit.person_id}/")
+    assert permit.number in page.content()
+    # The first Tab reaches the skip link, which jumps over the navigation to the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
