@@ -13,26 +13,33 @@ from dataclasses import dataclass
 from datetime import date
 
 from juzhu.policy import divisions
-from juzhu.policy.change import ChangeEffect, address_change_effect
+from juzhu.policy.change import ChangeEffect
 from juzhu.policy.deadlines import registration_due
 from juzhu.policy.endorsement import (
     EndorsementDecision,
     EndorsementKind,
     EndorsementWindow,
-    endorsement_decide,
     endorsement_window,
     is_overdue,
     suspended_from,
 )
-from juzhu.policy.errors import CalendarUnknown, InvalidInput, TransitionNotAllowed
+from juzhu.policy.errors import CalendarUnknown, InvalidInput
 from juzhu.policy.fees import Fee, fee_for
 from juzhu.policy.identity import identity_parse
 from juzhu.policy.lifecycle import PermitEvent, PermitStatus, permit_next
-from juzhu.policy.materials import CaseKind, Requirement, checklist, docs_parse, materials_require, missing
+from juzhu.policy.materials import CaseKind, Requirement, checklist, docs_parse, missing
 from juzhu.registry import clock
-from juzhu.registry.models import Application, Permit, Person, PoliceStation, ResidenceRegistration
+from juzhu.registry.models import Permit, Person, PoliceStation, ResidenceRegistration
 from juzhu.registry.selectors import jurisdiction, permit_get_by_number
-from juzhu.registry.services import LIVE, OPEN_APPLICATION, _person_by_identity, _proxy_fields, _station
+from juzhu.registry.services import (
+    _person_by_identity,
+    _proxy_fields,
+    _station,
+    address_change_check,
+    address_change_station_require,
+    application_admissible,
+    endorsement_check,
+)
 from juzhu.workcal.selectors import work_calendar
 
 APPLICATION_KINDS = (CaseKind.FIRST_ISSUE, CaseKind.REPLACEMENT, CaseKind.REISSUE)
@@ -109,15 +116,10 @@ def endorse_preview(
     policy = jurisdiction()
     permit = permit_get_by_number(number)
     today = on or clock.today()
-    if proxy:
-        _proxy_fields(permit.person, proxy, today)
-    status = PermitStatus(permit.status)
-    if status is PermitStatus.VOID:
-        permit_next(PermitStatus.VOID, PermitEvent.ENDORSED)  # raises, naming the status
-    materials_require(
-        checklist(CaseKind.ENDORSEMENT, proxy=bool(proxy)), docs_parse(documents), "LH-3.2-endorse-window"
+    decision = endorsement_check(
+        permit, documents=documents, proxy=proxy, on=today, cal=work_calendar(), policy=policy
     )
-    decision = endorsement_decide(permit.issue_date, permit.next_anniversary, today, work_calendar(), policy)
+    status = PermitStatus(permit.status)
     if decision.kind is EndorsementKind.LATE:
         before_late = (
             permit_next(PermitStatus.VALID, PermitEvent.SUSPENDED) if status is PermitStatus.VALID else status
@@ -187,29 +189,13 @@ def address_change_preview(
     on: date | None = None,
 ) -> ChangePreview:
     """``services.permit_change_address`` without the writing: issue date and period kept or restarted."""
-    policy = jurisdiction()
-    if new_division == policy.division_code and not police_station:
-        raise InvalidInput(
-            rule="LH-4-register-3d",
-            code="police-station-required",
-            zh="在本区内变更住址，须同时在新住址所属派出所办理变更登记。",
-            en="A move within the district is registered at the new address's police station: name it.",
-            fields=("police_station",),
-        )
+    address_change_station_require(new_division, police_station, jurisdiction())
     permit = permit_get_by_number(number)
-    permit_next(PermitStatus(permit.status), PermitEvent.ADDRESS_CHANGED)
-    materials_require(checklist(CaseKind.ADDRESS_CHANGE), docs_parse(documents), "LH-3.2-change-same-county")
-    division = divisions.division_get(new_division)
-    station = _station(police_station) if police_station else None
     today = on or clock.today()
-    effect = address_change_effect(
-        permit.residence_division,
-        new_division,
-        today,
-        permit.issue_date,
-        permit.residence_since,
-        permit.next_anniversary,
+    _, effect, station = address_change_check(
+        permit, new_division=new_division, documents=documents, police_station=police_station, on=today
     )
+    division = divisions.division_get(new_division)
     registration = None
     if station is not None:
         moved = moved_on or today
@@ -266,31 +252,7 @@ def application_preview(
     docs = docs_parse(documents)
     _station(police_station)
     proxy_fields = _proxy_fields(person, proxy, today)
-    if Application.objects.filter(person=person, status__in=OPEN_APPLICATION).exists():
-        raise TransitionNotAllowed(
-            rule="LH-3.2-issue-15d",
-            code="application-open",
-            zh="该人员已有正在办理的申请。",
-            en="This person already has an application in progress.",
-            fields=("identity_number",),
-        )
-    live = Permit.objects.filter(person=person, status__in=LIVE).first()
-    if case_kind is CaseKind.FIRST_ISSUE and live is not None:
-        raise TransitionNotAllowed(
-            rule="LH-3.2-replace",
-            code="already-holds-permit",
-            zh=f"该人员已持有居住证（{live.number}），如需新证请办理换领或补领。",
-            en=f"This person already holds permit {live.number}; apply for a replacement or reissue.",
-            fields=("kind",),
-        )
-    if case_kind is not CaseKind.FIRST_ISSUE and live is None:
-        raise TransitionNotAllowed(
-            rule="LH-3.2-replace",
-            code="no-permit",
-            zh="该人员没有有效或中止的居住证，不能换领或补领。",
-            en="This person holds no valid or suspended permit to replace or reissue.",
-            fields=("kind",),
-        )
+    live = application_admissible(person, case_kind)
     reqs = checklist(case_kind, proxy=bool(proxy))
     return ApplicationPreview(
         person=person,

@@ -823,6 +823,26 @@ class EndorseResult:
     decision: EndorsementDecision
 
 
+def endorsement_check(
+    permit: Permit,
+    *,
+    documents: list[str],
+    proxy: dict[str, str] | None,
+    on: date,
+    cal: WorkCalendar,
+    policy: JurisdictionPolicy,
+) -> EndorsementDecision:
+    """What an endorsement of ``permit`` on ``on`` would be, or the refusal (the service and its preview)."""
+    if proxy:
+        _proxy_fields(permit.person, proxy, on)
+    if permit.status == PermitStatus.VOID:
+        permit_next(PermitStatus.VOID, PermitEvent.ENDORSED)  # raises, naming the status
+    materials_require(
+        checklist(CaseKind.ENDORSEMENT, proxy=bool(proxy)), docs_parse(documents), "LH-3.2-endorse-window"
+    )
+    return endorsement_decide(permit.issue_date, permit.next_anniversary, on, cal, policy)
+
+
 @transaction.atomic
 def permit_endorse(
     *, actor: Any, number: str, documents: list[str], proxy: dict[str, str] | None = None
@@ -832,15 +852,8 @@ def permit_endorse(
     staff_require(actor, "counter", policy.division_code)
     permit = _lock_permit(number)
     today = clock.today()
-    if proxy:
-        _proxy_fields(permit.person, proxy, today)
-    if permit.status == PermitStatus.VOID:
-        permit_next(PermitStatus.VOID, PermitEvent.ENDORSED)  # raises, naming the status
-    materials_require(
-        checklist(CaseKind.ENDORSEMENT, proxy=bool(proxy)), docs_parse(documents), "LH-3.2-endorse-window"
-    )
     cal = work_calendar()
-    decision = endorsement_decide(permit.issue_date, permit.next_anniversary, today, cal, policy)
+    decision = endorsement_check(permit, documents=documents, proxy=proxy, on=today, cal=cal, policy=policy)
     old = {
         "status": permit.status,
         "next_anniversary": str(permit.next_anniversary),
@@ -920,6 +933,39 @@ class ChangeResult:
     effect: ChangeEffect
 
 
+def address_change_station_require(
+    new_division: str, police_station: str | None, policy: JurisdictionPolicy
+) -> None:
+    """A move within the district names the police station of the new address (LH-4-register-3d)."""
+    if new_division == policy.division_code and not police_station:
+        raise InvalidInput(
+            rule="LH-4-register-3d",
+            code="police-station-required",
+            zh="在本区内变更住址，须同时在新住址所属派出所办理变更登记。",
+            en="A move within the district is registered at the new address's police station: name it.",
+            fields=("police_station",),
+        )
+
+
+def address_change_check(
+    permit: Permit, *, new_division: str, documents: list[str], police_station: str | None, on: date
+) -> tuple[PermitStatus, ChangeEffect, PoliceStation | None]:
+    """The status after a change, its effect on the dates, and the new station (the service and its preview)."""
+    to = permit_next(PermitStatus(permit.status), PermitEvent.ADDRESS_CHANGED)
+    materials_require(checklist(CaseKind.ADDRESS_CHANGE), docs_parse(documents), "LH-3.2-change-same-county")
+    divisions.division_get(new_division)
+    station = _station(police_station) if police_station else None
+    effect = address_change_effect(
+        permit.residence_division,
+        new_division,
+        on,
+        permit.issue_date,
+        permit.residence_since,
+        permit.next_anniversary,
+    )
+    return to, effect, station
+
+
 @transaction.atomic
 def permit_change_address(
     *,
@@ -939,27 +985,11 @@ def permit_change_address(
     """
     policy = jurisdiction()
     staff_require(actor, "counter", policy.division_code)
-    if new_division == policy.division_code and not police_station:
-        raise InvalidInput(
-            rule="LH-4-register-3d",
-            code="police-station-required",
-            zh="在本区内变更住址，须同时在新住址所属派出所办理变更登记。",
-            en="A move within the district is registered at the new address's police station: name it.",
-            fields=("police_station",),
-        )
+    address_change_station_require(new_division, police_station, policy)
     permit = _lock_permit(number)
-    to = permit_next(PermitStatus(permit.status), PermitEvent.ADDRESS_CHANGED)
-    materials_require(checklist(CaseKind.ADDRESS_CHANGE), docs_parse(documents), "LH-3.2-change-same-county")
-    divisions.division_get(new_division)
-    station = _station(police_station) if police_station else None
     today = clock.today()
-    effect = address_change_effect(
-        permit.residence_division,
-        new_division,
-        today,
-        permit.issue_date,
-        permit.residence_since,
-        permit.next_anniversary,
+    to, effect, station = address_change_check(
+        permit, new_division=new_division, documents=documents, police_station=police_station, on=today
     )
     old = {
         "address": permit.residence_address,
