@@ -29,6 +29,31 @@ def _upload_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Non
     settings.JUZHU_UPLOAD_ROOT = tmp_path_factory.mktemp("uploads")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Test users' passwords need no slow PBKDF2 hash (sign-in still checks them)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clerk(db: None) -> Any:
+    """A counter clerk of Linhe, and the service hall it works at."""
+    from juzhu.accounts.models import Role
+    from juzhu.registry.tests import factories
+
+    factories.station()
+    return factories.staff("clerk", Role.CLERK)
+
+
+@pytest.fixture
+def supervisor(db: None) -> Any:
+    """A supervisor of Linhe (``factories.new_card`` looks it up by this username)."""
+    from juzhu.accounts.models import Role
+    from juzhu.registry.tests import factories
+
+    return factories.staff("supervisor", Role.SUPERVISOR)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("JUZHU_REQUIRE_POSTGRES") and "postgres" not in os.environ.get("DATABASE_URL", ""):
         raise pytest.UsageError("JUZHU_REQUIRE_POSTGRES needs DATABASE_URL to point at PostgreSQL")

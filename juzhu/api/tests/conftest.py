@@ -47,27 +47,9 @@ def token_for(user: User, name: str) -> str:
     return key
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """The API authenticates with tokens; the factories' unused passwords need no slow PBKDF2 hash."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client() -> Client:
     return Client()
-
-
-@pytest.fixture
-def clerk(db: None) -> User:
-    factories.station()
-    return factories.staff("clerk", Role.CLERK)
-
-
-@pytest.fixture
-def supervisor(db: None) -> User:
-    # factories.new_card looks the supervisor up by this username.
-    return factories.staff("supervisor", Role.SUPERVISOR)
 
 
 @pytest.fixture

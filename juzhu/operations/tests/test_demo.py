@@ -15,11 +15,6 @@ from juzhu.registry.models import Application, Permit, PermitHistory, Person
 from juzhu.sharing.models import DepartmentCredential
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db
 def test_the_demo_covers_every_state_and_loads_once():
     today = date(2026, 11, 26)

@@ -43,22 +43,6 @@ CHANGE_DOCS = ENDORSE_DOCS
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def clerk(db: None) -> User:
-    station()
-    return staff("clerk", Role.CLERK)
-
-
-@pytest.fixture
-def supervisor(db: None) -> User:
-    return staff("supervisor", Role.SUPERVISOR)
-
-
 @pytest.fixture
 def desk(client: Client, clerk: User) -> Client:
     client.force_login(clerk)

@@ -38,11 +38,6 @@ XINHUA = "150802002"
 ENDORSE_DOCS = ["permit_card", "identity_card", "tenancy_contract"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def issue(
     clerk: User,
     supervisor: User,

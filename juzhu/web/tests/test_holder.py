@@ -10,7 +10,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from juzhu.accounts.models import Role
 from juzhu.notifications.services import outbox_send, reminders_enqueue
 from juzhu.policy.materials import CaseKind
 from juzhu.registry import services
@@ -24,22 +23,6 @@ D = date
 ISSUED = D(2025, 3, 10)  # anniversary Tue 2026-03-10; window 2026-02-08 … 2026-03-10
 IDENT = identity_number(D(1990, 5, 17), 123)
 BEFORE_WINDOW = D(2026, 1, 15)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def clerk(db: None) -> User:
-    factories.station()
-    return factories.staff("clerk", Role.CLERK)
-
-
-@pytest.fixture
-def supervisor(db: None) -> User:
-    return factories.staff("supervisor", Role.SUPERVISOR)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from juzhu.accounts.models import Role
 from juzhu.entitlements.tests.factories import KID, PARENT, household
 from juzhu.registry import services as registry
 from juzhu.registry.models import Permit
-from juzhu.registry.tests.factories import identity_number, registered, staff, station, today_is
+from juzhu.registry.tests.factories import identity_number, registered, staff, today_is
 from juzhu.sharing.models import AccessLog
 from juzhu.sharing.services import credential_revoke
 from juzhu.sharing.tests.factories import administrator, department_account, education
@@ -24,17 +24,6 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 1, 5)
 NOBODY = identity_number(date(1985, 3, 3), seq=777)  # registered, never holds a permit
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def clerk() -> User:
-    station()
-    return staff("clerk", Role.CLERK)
 
 
 @pytest.fixture

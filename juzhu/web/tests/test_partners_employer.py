@@ -27,7 +27,7 @@ from juzhu.employers.tests.factories import (
     migrants,
     xlsx,
 )
-from juzhu.registry.tests.factories import staff, station, today_is
+from juzhu.registry.tests.factories import staff, today_is
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +38,6 @@ HIRED = D(
 DUE = D(2026, 10, 10)
 FIRST_LATE = D(2026, 10, 11)
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def clerk() -> User:
-    station()
-    return staff("clerk", Role.CLERK)
 
 
 @pytest.fixture

@@ -49,22 +49,6 @@ DUE = date(2026, 3, 17)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def clerk() -> User:
-    station()
-    return staff("clerk", Role.CLERK)
-
-
-@pytest.fixture
-def supervisor() -> User:
-    return staff("supervisor", Role.SUPERVISOR)
-
-
 @pytest.fixture
 def as_clerk(client: Client, clerk: User) -> Client:
     client.force_login(clerk)
