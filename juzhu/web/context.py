@@ -31,6 +31,16 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    Role.CLERK: ("窗口民警/辅警", "clerk"),
+    Role.SUPERVISOR: ("审核负责人", "supervisor"),
+    Role.ADMINISTRATOR: ("系统管理员", "administrator"),
+    Role.SYSTEM: ("对接系统", "system"),
+    Role.EMPLOYER: ("用人单位", "employer"),
+    Role.DEPARTMENT: ("共享部门", "department"),
+}
+
+
 def nav(request: HttpRequest) -> dict[str, Any]:
     profile = staff_profile(getattr(request, "user", None))
     lang = request_lang(request)
@@ -38,5 +48,6 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": [(name, en if lang == "en" else zh) for name, zh, en in items],
         "staff_profile": profile,
+        "role_label": "" if profile is None else ROLE_LABELS.get(profile.role, ("", ""))[lang == "en"],
         "ui_lang": lang,
     }

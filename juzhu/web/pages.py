@@ -20,6 +20,7 @@ from django.shortcuts import render
 from juzhu.accounts.models import StaffProfile
 from juzhu.accounts.selectors import staff_profile
 from juzhu.policy.errors import PolicyError
+from juzhu.registry.selectors import jurisdiction
 from juzhu.web.i18n import request_lang, tr
 
 T = TypeVar("T")
@@ -103,8 +104,9 @@ def staff_page(
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Only signed-in staff whose role has ``capability`` (juzhu.accounts.ROLE_CAPABILITIES).
 
-    The profile is passed to the view as ``request.staff``; the services check the
-    jurisdiction again on every change.
+    The account must also work in this deployment's county (its ``division_code``), as for the
+    API's reads (``staff_read``).  The profile is passed to the view as ``request.staff``; the
+    services check the jurisdiction again on every change.
     """
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -115,6 +117,13 @@ def staff_page(
             profile: StaffProfile | None = staff_profile(request.user)
             if profile is None or not profile.can(capability):
                 return forbidden(request, "当前账号无权打开此页面。", "This account may not open this page.")
+            if profile.division_code != jurisdiction().division_code:
+                # Staff of another county see nothing of this one's records (N-17-confidentiality).
+                return forbidden(
+                    request,
+                    "该页面不属于当前账号的辖区。",
+                    "This page is outside the account's jurisdiction.",
+                )
             request.staff = profile  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 

@@ -42,3 +42,20 @@ def test_staff_pages_send_anonymous_visitors_to_sign_in(client: Client) -> None:
     response = client.get("/hall/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=/hall/")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/hall/", "/hall/find/?q=510121199005171238", "/hall/persons/1/", "/hall/register/", "/dashboard/"],
+)
+def test_staff_of_another_county_see_no_page_of_this_one(client: Client, path: str) -> None:
+    client.force_login(staff("wuyuan", Role.SUPERVISOR, division="150821"))
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "该页面不属于当前账号的辖区" in response.content.decode()
+
+
+def test_the_role_is_named_in_the_request_language(client: Client) -> None:
+    client.force_login(staff("c1", Role.CLERK))
+    assert "c1 · 窗口民警/辅警" in client.get("/hall/").content.decode()
+    assert "c1 · clerk" in client.get("/hall/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
