@@ -39,6 +39,8 @@ from juzhu.registry.services import (
     address_change_station_require,
     application_admissible,
     endorsement_check,
+    registration_dates_check,
+    registration_order_check,
 )
 from juzhu.workcal.selectors import work_calendar
 
@@ -293,28 +295,14 @@ def registration_preview(
     info = identity_parse(identity_number, today)
     hukou = divisions.county_get(hukou_division, field="hukou_division")
     station = _station(police_station)
-    if declared > today or arrived_on > declared:
-        raise InvalidInput(
-            rule="LH-4-register-3d",
-            code="registration-dates",
-            zh="到达日期不得晚于申报日期，申报日期不得晚于今天。",
-            en="The arrival date cannot be after the declaration date, nor that after today.",
-            fields=("arrived_on", "declared_on"),
-        )
+    registration_dates_check(arrived_on, declared, today)
     person = Person.objects.filter(identity_number=info.number).first()
     previous = (
         ResidenceRegistration.objects.filter(person=person, ended_on__isnull=True).first()
         if person is not None
         else None
     )
-    if previous is not None and previous.declared_on > declared:
-        raise InvalidInput(
-            rule="LH-4-register-3d",
-            code="registration-order",
-            zh="新登记的申报日期早于现有登记。",
-            en="The new registration is declared before the current one.",
-            fields=("declared_on",),
-        )
+    registration_order_check(previous, declared)
     return RegistrationPreview(
         info.number, person, station, hukou, _registration_due(arrived_on, declared), previous
     )

@@ -198,6 +198,30 @@ def _person_by_identity(identity_number: str) -> Person:
 # --------------------------------------------------------------------------- registration
 
 
+def registration_dates_check(arrived_on: date, declared_on: date, today: date) -> None:
+    """Arrival ≤ declaration ≤ today (LH-4-register-3d): the service and its preview."""
+    if declared_on > today or arrived_on > declared_on:
+        raise InvalidInput(
+            rule="LH-4-register-3d",
+            code="registration-dates",
+            zh="到达日期不得晚于申报日期，申报日期不得晚于今天。",
+            en="The arrival date cannot be after the declaration date, nor that after today.",
+            fields=("arrived_on", "declared_on"),
+        )
+
+
+def registration_order_check(previous: ResidenceRegistration | None, declared_on: date) -> None:
+    """A new registration is not declared before the one it ends."""
+    if previous is not None and previous.declared_on > declared_on:
+        raise InvalidInput(
+            rule="LH-4-register-3d",
+            code="registration-order",
+            zh="新登记的申报日期早于现有登记。",
+            en="The new registration is declared before the current one.",
+            fields=("declared_on",),
+        )
+
+
 @transaction.atomic
 def residence_register(
     *,
@@ -224,14 +248,7 @@ def residence_register(
     info = identity_parse(identity_number, today)
     divisions.county_get(hukou_division, field="hukou_division")
     station = _station(police_station)
-    if declared_on > today or arrived_on > declared_on:
-        raise InvalidInput(
-            rule="LH-4-register-3d",
-            code="registration-dates",
-            zh="到达日期不得晚于申报日期，申报日期不得晚于今天。",
-            en="The arrival date cannot be after the declaration date, nor that after today.",
-            fields=("arrived_on", "declared_on"),
-        )
+    registration_dates_check(arrived_on, declared_on, today)
     person, created = Person.objects.select_for_update().get_or_create(
         identity_number=info.number,
         defaults={
@@ -274,14 +291,7 @@ def residence_register(
         ResidenceRegistration.objects.select_for_update().filter(person=person, ended_on__isnull=True).first()
     )
     if previous is not None:
-        if previous.declared_on > declared_on:
-            raise InvalidInput(
-                rule="LH-4-register-3d",
-                code="registration-order",
-                zh="新登记的申报日期早于现有登记。",
-                en="The new registration is declared before the current one.",
-                fields=("declared_on",),
-            )
+        registration_order_check(previous, declared_on)
         previous.ended_on = declared_on
         previous.save(update_fields=["ended_on"])
     cal = work_calendar()
