@@ -39,6 +39,7 @@ from juzhu.registry.services import (
     address_change_station_require,
     application_admissible,
     endorsement_check,
+    moving_date_check,
     registration_dates_check,
     registration_order_check,
 )
@@ -200,15 +201,7 @@ def address_change_preview(
     division = divisions.division_get(new_division)
     registration = None
     if station is not None:
-        moved = moved_on or today
-        if moved > today:
-            raise InvalidInput(
-                rule="LH-4-register-3d",
-                code="registration-dates",
-                zh="搬入日期不得晚于今天。",
-                en="The moving date cannot be after today.",
-                fields=("moved_on",),
-            )
+        moved = moving_date_check(moved_on, today)
         registration = _registration_due(moved, today)
     return ChangePreview(permit, effect, new_address, division, station, registration)
 

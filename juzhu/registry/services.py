@@ -957,6 +957,20 @@ def address_change_station_require(
         )
 
 
+def moving_date_check(moved_on: date | None, today: date) -> date:
+    """The day of a move within the district: today unless given, never in the future (LH-4-register-3d)."""
+    moved = moved_on or today
+    if moved > today:
+        raise InvalidInput(
+            rule="LH-4-register-3d",
+            code="registration-dates",
+            zh="搬入日期不得晚于今天。",
+            en="The moving date cannot be after today.",
+            fields=("moved_on",),
+        )
+    return moved
+
+
 def address_change_check(
     permit: Permit, *, new_division: str, documents: list[str], police_station: str | None, on: date
 ) -> tuple[PermitStatus, ChangeEffect, PoliceStation | None]:
@@ -1052,15 +1066,7 @@ def permit_change_address(
         reg.ended_on = today
         reg.save(update_fields=["ended_on"])
     if station is not None:
-        moved = moved_on or today
-        if moved > today:
-            raise InvalidInput(
-                rule="LH-4-register-3d",
-                code="registration-dates",
-                zh="搬入日期不得晚于今天。",
-                en="The moving date cannot be after today.",
-                fields=("moved_on",),
-            )
+        moved = moving_date_check(moved_on, today)
         try:
             due: date | None = registration_due(moved, work_calendar(), policy).due
         except CalendarUnknown:
