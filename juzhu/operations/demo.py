@@ -196,7 +196,7 @@ def _families(today: date, clerk: User, supervisor: User) -> int:
                     actor=clerk, identity_number=number, name=parent.name[:1] + "小" + "宝贝乐乐"[i % 4],
                     hukou_division=parent.hukou_division, hukou_address=parent.hukou_address,
                     address=Permit.objects.filter(person=parent).first().residence_address,  # type: ignore[union-attr]
-                    police_station=HALL, arrived_on=today - timedelta(days=60), phone="demo",
+                    police_station=HALL, arrived_on=today - timedelta(days=60),
                 )  # fmt: skip
                 household_link(
                     actor=clerk, child_identity_number=number, guardian_identity_number=parent.identity_number,
@@ -286,7 +286,7 @@ def _reminders(today: date, users: dict[str, User]) -> int:
         except PolicyError:
             continue
         contact_set(
-            person_id=permit.person_id, phone=f"1390478{i:04d}", email=f"holder{i + 1}@example.cn", via="demo"
+            person_id=permit.person_id, phone=f"1380478{i:04d}", email=f"holder{i + 1}@example.cn", via="demo"
         )
     with clock.at(today):
         return reminders_enqueue(today).queued

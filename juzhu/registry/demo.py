@@ -87,7 +87,7 @@ def _name(rng: random.Random) -> str:
 
 
 def load_demo(today: date, *, persons: int = 200, seed: int = 150802) -> dict[str, Any]:
-    if Person.objects.filter(phone="demo").exists():
+    if Person.objects.exists():  # loaded already, or a register with real people: never mix them
         return {"loaded": False}
     with transaction.atomic():
         users = _users()
@@ -142,7 +142,7 @@ def register_person(rng: random.Random, i: int, on: date, clerk: User, **kw: Any
             arrived_on=on - timedelta(days=rng.choice([0, 1, 2, 3, 5])),
             declared_on=on,
             ethnicity=rng.choice(ETHNICITIES),
-            phone="demo",
+            phone=f"1390478{i % 10_000:04d}",
             **kw,
         )
     return Person.objects.get(identity_number=number)
