@@ -132,6 +132,10 @@ class Application(models.Model):
     decided_on = models.DateField(null=True, blank=True)
     issued_on = models.DateField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # Typed by an anonymous applicant online (N-17-confidentiality): never copied to the person
+    # until a clerk confirms identity at the counter.
+    contact_phone = models.CharField(max_length=20, blank=True)
+    contact_email = models.EmailField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -37,6 +37,7 @@ from juzhu.policy.materials import (
     doc_label,
     docs_parse,
 )
+from juzhu.policy.reminders import contact_mask
 from juzhu.registry import clock
 from juzhu.registry.models import Application, ApplicationDocument, Notice, Person
 from juzhu.registry.selectors import jurisdiction, person_get_by_identity
@@ -302,8 +303,10 @@ def application_submit_online(
 ) -> Application:
     """网上预申请: the counter's application, received online with the uploaded materials.
 
-    Contact details are stored on the person only where the record has none: an anonymous form
-    must not overwrite what the counter recorded from the applicant in person.
+    Contact details typed here are kept on the application only, never on the person: anyone who
+    knows a name and identity number could otherwise redirect a holder's reminders.  A clerk who
+    confirms the applicant's identity at the counter decides whether to record them
+    (N-17-confidentiality); the audit trail shows them masked.
     """
     policy = jurisdiction()
     today = clock.today()
@@ -334,19 +337,6 @@ def application_submit_online(
     proxy_fields = _proxy_fields(person, proxy, today)
     checked = _uploads_check(uploads, _allowed(requirements), "N-9-materials")
     live = application_admissible(person, kind, applicant=True)
-    contact = {k: v for k, v in {"phone": phone, "email": email}.items() if v and not getattr(person, k)}
-    if contact:
-        for k, v in contact.items():
-            setattr(person, k, v)
-        person.save(update_fields=list(contact))
-        audit_record(
-            actor=None,
-            code="person.updated",
-            subject=person,
-            person_id=person.pk,
-            old={k: "" for k in contact},
-            new={**contact, "channel": Application.Channel.ONLINE},
-        )
     year = today.year
     app = Application.objects.create(
         number=f"SQ{year}{number_next('application', year):07d}",
@@ -358,6 +348,8 @@ def application_submit_online(
         reissue_reason=reissue_reason if kind is CaseKind.REISSUE else "",
         old_permit=live if kind is not CaseKind.FIRST_ISSUE else None,
         submitted_on=today,
+        contact_phone=phone,
+        contact_email=email,
         **proxy_fields,
     )
     rows = _save_uploads(app, checked)
@@ -372,6 +364,8 @@ def application_submit_online(
             "documents": app.documents,
             "proxy_relation": app.proxy_relation,
             "uploads": _uploads_audit(rows),
+            # Masked: the audit trail records that a contact was given, not a reusable copy of it.
+            **{k: contact_mask(v) for k, v in {"contact_phone": phone, "contact_email": email}.items() if v},
         },
     )
     return app

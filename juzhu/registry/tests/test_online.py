@@ -179,16 +179,29 @@ def test_a_proxy_is_checked_by_the_counters_rule(clerk) -> None:
     )
 
 
-def test_contact_details_are_stored_only_where_the_record_has_none(clerk) -> None:
+def test_contact_details_typed_online_stay_on_the_application_never_on_the_person(clerk) -> None:
+    """An anonymous form must not redirect a holder's reminders (N-17-confidentiality)."""
     registered(clerk, number=WANG, registered_on=date(2026, 1, 5), phone="13800000000")
     with pytest.raises(InvalidInput) as exc:
         _submit(email="not-an-address")
     assert tuple(exc.value.fields) == ("email",)
-    _submit(phone="13900000000", email="wang@example.cn")
+    app = _submit(phone="13900000000", email="wang@example.cn")
+    assert (app.contact_phone, app.contact_email) == ("13900000000", "wang@example.cn")
     person = Person.objects.get(identity_number=WANG)
-    assert (person.phone, person.email) == ("13800000000", "wang@example.cn")
-    event = AuditEvent.objects.get(code="person.updated")
-    assert event.actor is None and event.new == {"email": "wang@example.cn", "channel": "online"}
+    assert (person.phone, person.email) == ("13800000000", "")  # neither overwritten nor filled in
+    assert not AuditEvent.objects.filter(code="person.updated").exists()
+    event = AuditEvent.objects.get(code="application.received", subject_id=str(app.pk))
+    assert event.actor is None
+    assert (event.new["contact_phone"], event.new["contact_email"]) == ("139****0000", "w***@example.cn")
+    assert "13900000000" not in str(event.new) and "wang@example.cn" not in str(event.new)
+
+
+def test_an_online_application_without_contact_details_records_none(clerk) -> None:
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    app = _submit()
+    assert (app.contact_phone, app.contact_email) == ("", "")
+    event = AuditEvent.objects.get(code="application.received", subject_id=str(app.pk))
+    assert "contact_phone" not in event.new and "contact_email" not in event.new
 
 
 def test_the_applicant_finds_the_case_only_with_both_numbers(clerk) -> None:

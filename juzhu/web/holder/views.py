@@ -38,9 +38,11 @@ from juzhu.registry.models import Permit
 from juzhu.registry.selectors import permit_get_by_number, permit_view
 from juzhu.web.i18n import lang, tr
 from juzhu.web.pages import Problem, attempt, page
+from juzhu.web.throttle import lookup_blocked, lookup_failed, session_cycle
 from juzhu.workcal.selectors import work_calendar
 
 SESSION_KEY = "holder_permit"
+THROTTLE_SCOPE = "holder-permit"  # failed permit lookups are counted under this name
 TEMPLATE = "web/holder/permit.html"
 CONTACT_TEMPLATE = "web/holder/_contact.html"
 
@@ -186,11 +188,17 @@ def _permit_ctx(request: HttpRequest, permit: Permit) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def permit(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    """GET: the remembered permit, or the form.  POST: check the pair, remember it, show the permit."""
+    """GET: the remembered permit, or the form.  POST: check the pair, remember it, show the permit.
+
+    Too many failed lookups from one address or session: 429, the pair not even checked.
+    """
     if request.method == "POST":
         number = request.POST.get("number", "").strip()
         identity_number = request.POST.get("identity_number", "").strip()
         form = {"number": number, "identity_number": identity_number}
+        blocked = lookup_blocked(request, THROTTLE_SCOPE)
+        if blocked is not None:
+            return page(request, TEMPLATE, {"form": form}, problem=blocked)
         blank = tuple(f for f, v in form.items() if not v)
         if blank:
             problem = Problem.of(
@@ -204,8 +212,9 @@ def permit(request: HttpRequest, **kwargs: object) -> HttpResponse:
             return page(request, TEMPLATE, {"form": form}, problem=problem)
         found = _lookup(number, identity_number)
         if found is None:
+            lookup_failed(request, THROTTLE_SCOPE)
             return page(request, TEMPLATE, {"form": form}, problem=_not_matched())
-        request.session.cycle_key()  # a fresh session id once personal data is shown
+        session_cycle(request, THROTTLE_SCOPE)  # a fresh session id once personal data is shown
         request.session[SESSION_KEY] = {
             "number": found.number,
             "identity_number": found.person.identity_number,

@@ -47,8 +47,10 @@ from juzhu.registry.services import application_requirements, notice_requirement
 from juzhu.web.i18n import request_lang, tr
 from juzhu.web.pages import Problem, attempt, page
 from juzhu.web.portal.labels import CONDITION_LABELS, KIND_LABELS, REISSUE_REASON_LABELS, RELATION_LABELS
+from juzhu.web.throttle import lookup_blocked, lookup_failed, session_cycle
 
 SESSION_KEY = "portal_application"
+THROTTLE_SCOPE = "portal-progress"  # failed progress lookups are counted under this name
 ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
 # Input sanity, not policy (as the API's InDate): a year like 9999 is a typing error.
 INPUT_DATE_MIN = date(1900, 1, 1)
@@ -324,6 +326,8 @@ def _uploads(
 
 
 def _remember(request: HttpRequest, app: Application) -> None:
+    """Keep the matched pair, under a fresh session id (no session fixation: personal data follows)."""
+    session_cycle(request, THROTTLE_SCOPE)
     request.session[SESSION_KEY] = {"number": app.number, "identity_number": app.person.identity_number}
 
 
@@ -521,16 +525,25 @@ def _progress_detail(
 
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
-    """进度查询: number + identity number (one neutral 404 if either is wrong), then the case."""
+    """进度查询: number + identity number (one neutral 404 if either is wrong), then the case.
+
+    Too many failed lookups from one address or session: 429, the pair not even checked.
+    """
     if request.method == "POST":
         form = {
             "number": request.POST.get("number", "").strip(),
             "identity_number": request.POST.get("identity_number", "").strip(),
         }
+        blocked = lookup_blocked(request, THROTTLE_SCOPE)
+        if blocked is not None:
+            return page(
+                request, "web/portal/progress.html", {"form": {"number": form["number"]}}, problem=blocked
+            )
         app, problem = attempt(
             request, online.application_for_applicant, form["number"], form["identity_number"]
         )
         if problem is not None or app is None:
+            lookup_failed(request, THROTTLE_SCOPE)
             return page(
                 request, "web/portal/progress.html", {"form": {"number": form["number"]}}, problem=problem
             )
@@ -566,9 +579,11 @@ def progress_document(request: HttpRequest, upload_id: int) -> HttpResponseBase:
     path, problem = attempt(request, online.upload_path, row)
     if problem is not None or path is None or not path.exists():
         raise Http404(tr("未找到该文件。", "File not found."))
-    return FileResponse(
+    response = FileResponse(
         path.open("rb"), as_attachment=True, filename=row.original_name, content_type=row.content_type
     )
+    response["Cache-Control"] = "private, no-store"  # N-17-confidentiality: no shared cache keeps it
+    return response
 
 
 @require_GET
@@ -582,6 +597,7 @@ def progress_notice_pdf(request: HttpRequest) -> HttpResponse:
         raise Http404(tr("该申请没有一次性告知书。", "This application has no one-time notice."))
     response = HttpResponse(notice_pdf(notice, request_lang(request)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"  # N-17-confidentiality: no shared cache keeps it
     return response
 
 

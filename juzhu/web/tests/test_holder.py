@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
 from juzhu.notifications.services import outbox_send, reminders_enqueue
@@ -16,6 +18,7 @@ from juzhu.registry import services
 from juzhu.registry.models import Permit, Person
 from juzhu.registry.tests import factories
 from juzhu.registry.tests.factories import identity_number, issued_permit, new_card, today_is
+from juzhu.web.throttle import LOOKUP_FAILURES_ALLOWED
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +26,11 @@ D = date
 ISSUED = D(2025, 3, 10)  # anniversary Tue 2026-03-10; window 2026-02-08 … 2026-03-10
 IDENT = identity_number(D(1990, 5, 17), 123)
 BEFORE_WINDOW = D(2026, 1, 15)
+
+
+@pytest.fixture(autouse=True)
+def _throttle_cleared() -> None:
+    cache.clear()  # the lookup throttle counts in the cache: each test starts from zero
 
 
 @pytest.fixture
@@ -223,3 +231,47 @@ def test_the_page_in_english(client: Client, permit: Permit) -> None:
     sign_in(client, permit)
     html = show(client, D(2026, 2, 10), HTTP_ACCEPT_LANGUAGE="en")
     assert "Residence period" in html and "the window is open: endorse now" in html and ">valid<" in html
+
+
+def test_a_successful_lookup_starts_a_new_session(client: Client, permit: Permit) -> None:
+    planted = client.session.session_key
+    sign_in(client, permit)
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != planted
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = planted
+    assert 'data-testid="holder-lookup"' in attacker.get("/permit/").content.decode()
+
+
+def test_after_ten_failed_lookups_the_right_pair_is_a_429(client: Client, permit: Permit) -> None:
+    """N-17-confidentiality: the pair is not even checked once the allowance is used up."""
+    wrong = identity_number(D(1990, 5, 17), 124)
+    with today_is(BEFORE_WINDOW):
+        for i in range(LOOKUP_FAILURES_ALLOWED):
+            r = client.post("/permit/", {"number": permit.number, "identity_number": wrong})
+            assert r.status_code == 404, i
+        r = client.post("/permit/", {"number": permit.number, "identity_number": IDENT})
+    assert r.status_code == 429
+    html = r.content.decode()
+    assert 'data-rule="N-17-confidentiality"' in html and "查询失败次数过多" in html
+    assert permit.card_name not in html
+    assert 'data-testid="holder-lookup"' in client.get("/permit/").content.decode()  # not remembered
+    english = client.post(
+        "/permit/", {"number": permit.number, "identity_number": IDENT}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.status_code == 429 and "Too many lookups" in english.content.decode()
+    # Another address is not affected.
+    sign_in(Client(REMOTE_ADDR="10.0.0.2"), permit)
+
+
+def test_a_success_in_between_does_not_reset_the_permit_lookup_count(client: Client, permit: Permit) -> None:
+    wrong = identity_number(D(1990, 5, 17), 124)
+    with today_is(BEFORE_WINDOW):
+        for _ in range(LOOKUP_FAILURES_ALLOWED - 1):
+            assert (
+                client.post("/permit/", {"number": permit.number, "identity_number": wrong}).status_code
+                == 404
+            )
+    sign_in(client, permit)
+    with today_is(BEFORE_WINDOW):
+        assert client.post("/permit/", {"number": permit.number, "identity_number": wrong}).status_code == 404
+        assert client.post("/permit/", {"number": permit.number, "identity_number": IDENT}).status_code == 429

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -22,6 +24,7 @@ from juzhu.registry.tests.factories import (
     station,
     today_is,
 )
+from juzhu.web.throttle import LOOKUP_FAILURES_ALLOWED
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +40,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _setup(settings: Any, tmp_path: Path) -> None:
     settings.JUZHU_UPLOAD_ROOT = tmp_path / "uploads"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # the lookup throttle counts in the cache: each test starts from zero
 
 
 @pytest.fixture
@@ -403,6 +407,76 @@ def test_notice_supplement_accept_and_issue_as_the_applicant_sees_them(
     assert permit.number in html.split('data-testid="progress-permit"')[1][:40]
 
 
+def test_a_successful_lookup_starts_a_new_session(client: Client, wang: str) -> None:
+    """No session fixation: a session id planted before the lookup never sees the case."""
+    app = _submitted(client)
+    planted = client.session.session_key
+    assert planted and client.cookies[django_settings.SESSION_COOKIE_NAME].value == planted
+    assert _look_up(client, app.number, WANG).status_code == 302
+    fresh = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    assert fresh and fresh != planted
+    assert 'data-testid="progress"' in _html(client.get("/progress/"))
+    attacker = Client()
+    attacker.cookies[django_settings.SESSION_COOKIE_NAME] = planted
+    assert 'data-testid="progress-form"' in _html(attacker.get("/progress/"))
+
+
+def test_an_online_application_starts_a_new_session(client: Client, wang: str) -> None:
+    planted = client.session.session_key
+    assert _apply(client).status_code == 302
+    fresh = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    assert fresh and fresh != planted
+    attacker = Client()
+    attacker.cookies[django_settings.SESSION_COOKIE_NAME] = planted
+    assert attacker.get("/apply/done/")["Location"] == "/apply/"
+
+
+def test_contact_typed_online_is_kept_on_the_application_and_shown_to_staff(
+    client: Client, wang: str, clerk: Any
+) -> None:
+    """Never copied to the person (N-17-confidentiality); the case page shows it to the clerk."""
+    assert _apply(client, phone="13900001111", email="wang@example.cn").status_code == 302
+    app = Application.objects.get()
+    assert (app.contact_phone, app.contact_email) == ("13900001111", "wang@example.cn")
+    assert (app.person.phone, app.person.email) == ("", "")
+    staff_client = Client()
+    staff_client.force_login(clerk)
+    with today_is(DAY):
+        response = staff_client.get(f"/hall/applications/{app.pk}/")
+    assert response.status_code == 200
+    shown = _html(response).split('data-testid="online-contact"')[1].split("</section>")[0]
+    assert "网上填写的联系方式" in shown and "13900001111" in shown and "wang@example.cn" in shown
+
+
+# --------------------------------------------------------------------------- throttle
+
+
+def test_the_eleventh_lookup_after_ten_failures_is_a_429_even_with_the_right_pair(
+    client: Client, wang: str
+) -> None:
+    app = _submitted(client)
+    for i in range(LOOKUP_FAILURES_ALLOWED):
+        assert _look_up(client, f"SQ2026999{i:04d}", WANG).status_code == 404, i
+    blocked = _look_up(client, app.number, WANG)
+    assert blocked.status_code == 429
+    html = _html(blocked)
+    assert 'data-rule="N-17-confidentiality"' in html and "查询失败次数过多" in html
+    assert 'data-testid="progress-form"' in _html(client.get("/progress/"))  # nothing remembered
+    # Another address is not affected.
+    other = Client(REMOTE_ADDR="10.0.0.2")
+    with today_is(DAY):
+        assert other.post("/progress/", {"number": app.number, "identity_number": WANG}).status_code == 302
+
+
+def test_a_success_does_not_reset_the_failure_count(client: Client, wang: str) -> None:
+    app = _submitted(client)
+    for i in range(LOOKUP_FAILURES_ALLOWED - 1):
+        assert _look_up(client, f"SQ2026999{i:04d}", WANG).status_code == 404
+    assert _look_up(client, app.number, WANG).status_code == 302  # one known pair in between
+    assert _look_up(client, "SQ20269998888", WANG).status_code == 404  # the tenth failure
+    assert _look_up(client, app.number, WANG).status_code == 429
+
+
 def test_a_refusal_shows_its_reason(client: Client, wang: str, supervisor: Any) -> None:
     app = _submitted(client)
     with today_is(DAY):
@@ -428,6 +502,7 @@ def test_an_upload_downloads_only_in_the_applicants_session(client: Client, wang
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png" and b"".join(response.streaming_content) == PNG
     assert "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"  # N-17-confidentiality
     assert Client().get(f"/progress/documents/{row.pk}/").status_code == 404
     assert client.get("/progress/documents/999999/").status_code == 404
 
@@ -442,6 +517,7 @@ def test_the_notice_pdf_for_the_applicant(client: Client, wang: str, clerk: Any)
     response = client.get("/progress/notice.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-") and notice.number in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"  # N-17-confidentiality
     assert Client().get("/progress/notice.pdf").status_code == 404
 
 
