@@ -51,6 +51,7 @@ from juzhu.web.throttle import lookup_blocked, lookup_failed, session_cycle
 
 SESSION_KEY = "portal_application"
 THROTTLE_SCOPE = "portal-progress"  # failed progress lookups are counted under this name
+APPLY_THROTTLE_SCOPE = "portal-apply"  # online applications naming nobody registered
 ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
 # Input sanity, not policy (as the API's InDate): a year like 9999 is a typing error.
 INPUT_DATE_MIN = date(1900, 1, 1)
@@ -373,6 +374,9 @@ def apply(request: HttpRequest) -> HttpResponse:
             "identity_number": form["proxy_identity_number"],
             "relation": form["proxy_relation"],
         }
+    blocked = lookup_blocked(request, APPLY_THROTTLE_SCOPE)
+    if blocked is not None:
+        return page(request, "web/portal/apply.html", ctx, problem=blocked)
     reqs = online.online_checklist(CaseKind(form["kind"]), proxy=form["proxy"])
     uploads, problem = _uploads(request, reqs)
     if problem is not None:
@@ -391,6 +395,10 @@ def apply(request: HttpRequest) -> HttpResponse:
         email=form["email"],
     )
     if problem is not None or app is None:
+        if problem is not None and problem.status == 404:
+            # A name and identity number that match no registered person: the form must not
+            # become a way to test who is registered (N-17-confidentiality).
+            lookup_failed(request, APPLY_THROTTLE_SCOPE)
         return page(request, "web/portal/apply.html", ctx, problem=problem)
     _remember(request, app)
     return redirect("web:portal-apply-done")

@@ -529,3 +529,12 @@ def test_portal_pages_are_public_and_link_nothing_outside(
         response = client.get(url)
         assert response.status_code == 200, url
         assert not re.search(r'(src|href|action)="(https?:)?//', _html(response)), url
+
+
+def test_the_apply_form_cannot_be_used_to_test_who_is_registered(client: Client, wang: str) -> None:
+    for i in range(LOOKUP_FAILURES_ALLOWED):
+        assert _apply(client, name=f"不是王{i}").status_code == 404, i
+    blocked = _apply(client)  # the right name now: refused all the same
+    assert blocked.status_code == 429
+    assert 'data-rule="N-17-confidentiality"' in _html(blocked)
+    assert not Application.objects.exists()
