@@ -27,6 +27,9 @@ from juzhu.web.i18n import tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The years a month may be asked in: the same bound as every other date input (juzhu.api.v1
+# INPUT_DATE_MIN/MAX), so that a month's end and a range's months stay within ``date``.
+YEAR_MIN, YEAR_MAX = 1900, 2999
 DATE_RULE = "T-zone"  # all dates are local dates (Asia/Shanghai); a month is asked as YYYY-MM
 SCOPE_RULE = "N-17-confidentiality"  # staff read only their jurisdiction's records
 
@@ -44,7 +47,7 @@ EVENT_COLOUR = {
 
 def _month(raw: str, field: str) -> tuple[date | None, Problem | None]:
     m = MONTH.match(raw.strip())
-    if m is None or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+    if m is None or not 1 <= int(m.group(2)) <= 12 or not YEAR_MIN <= int(m.group(1)) <= YEAR_MAX:
         return None, Problem.of(
             DATE_RULE,
             "month-invalid",
@@ -89,8 +92,8 @@ def _filters(request: HttpRequest) -> tuple[Filters, Problem | None]:
             "The first month is after the last month.",
             fields=("from", "to"),
         )
-    f = Filters(stations, station, first, last, today)
-    if len(f.months()) > stats.MONTHS_MAX:
+    # Counted arithmetically: the month list is built only once the range is known to be short.
+    if (last.year - first.year) * 12 + (last.month - first.month) + 1 > stats.MONTHS_MAX:
         return default, Problem.of(
             DATE_RULE,
             "month-range-too-long",
@@ -98,7 +101,7 @@ def _filters(request: HttpRequest) -> tuple[Filters, Problem | None]:
             f"At most {stats.MONTHS_MAX} months at a time.",
             fields=("from", "to"),
         )
-    return f, None
+    return Filters(stations, station, first, last, today), None
 
 
 def _labels(months: list[date]) -> list[str]:
@@ -112,6 +115,7 @@ def _figures(f: Filters) -> dict[str, Any]:
     endorse = stats.endorsements(f)
     employers = stats.employer_compliance(f)
     months = _labels(f.months())
+    days = jurisdiction().issue_limit_days
     scope = f.station.name if f.station is not None else tr("全区", "the whole district")
     span = f"{months[0]} – {months[-1]}"
     statuses = list(PermitStatus)
@@ -137,7 +141,7 @@ def _figures(f: Filters) -> dict[str, Any]:
     shares = [stats.share(ok, ok + late) for ok, late in zip(issue.on_time, issue.late, strict=True)]
     issue_chart = charts.line_chart(
         chart_id="issue-15d",
-        title=tr("15日内发证的比例（按月）", "Share issued within 15 days, by month"),
+        title=tr(f"{days}日内发证的比例（按月）", f"Share issued within {days} days, by month"),
         desc=tr(
             f"{scope}，{span}："
             + "；".join(f"{m} {stats.show(v)}%" for m, v in zip(months, shares, strict=True)),
