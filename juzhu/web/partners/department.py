@@ -114,7 +114,7 @@ def _conditions(services: list[Service]) -> list[Condition]:
     for s in services:
         if s.extra is not None and s.extra in ASSERTED:
             seen.setdefault(s.extra.value, []).append(tr(s.zh, s.en))
-    return [Condition(code, "、".join(names)) for code, names in seen.items()]
+    return [Condition(code, tr("、", ", ").join(names)) for code, names in seen.items()]
 
 
 def _base_context(request: HttpRequest, credential: DepartmentCredential) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Reading the partners' form fields: a missing or malformed value is a ``Problem`` naming the field.
 
-Only the shape of a value is judged here (is it a date at all); whether the date is allowed is
-the service's decision, with its own rule.
+Only the shape of a value is judged here (is it a date at all, within the input bound every date
+field shares: 1900-01-01 … 2999-12-31, as ``juzhu.api.v1`` INPUT_DATE_MIN/MAX and the counter);
+whether the date is allowed is the service's decision, with its own rule.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ from datetime import date
 from django.http import HttpRequest, QueryDict
 
 from juzhu.web.pages import Problem
+
+# The same input bound as the API (juzhu.api.v1) and the counter: the calendar arithmetic on a date
+# (due days, anniversaries) must stay within ``date``; a year beyond is a typing error, not a case.
+INPUT_DATE_MIN = date(1900, 1, 1)
+INPUT_DATE_MAX = date(2999, 12, 31)
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -34,7 +40,7 @@ def date_field(
             fields=(field,),
         )
     try:
-        return date.fromisoformat(raw), None
+        value = date.fromisoformat(raw)
     except ValueError:
         return None, Problem.of(
             rule,
@@ -43,6 +49,15 @@ def date_field(
             f"{label[1]} must be a date such as 2026-09-28.",
             fields=(field,),
         )
+    if not INPUT_DATE_MIN <= value <= INPUT_DATE_MAX:
+        return None, Problem.of(
+            rule,
+            "date-out-of-range",
+            f"“{label[0]}”超出合理范围（{INPUT_DATE_MIN} 至 {INPUT_DATE_MAX}）。",
+            f"{label[1]} is out of range ({INPUT_DATE_MIN} to {INPUT_DATE_MAX}).",
+            fields=(field,),
+        )
+    return value, None
 
 
 def text_field(data: QueryDict, field: str) -> str:

@@ -3,21 +3,25 @@ entry, the department's own log, and the 403 for an account without a credential
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from juzhu.accounts.models import Role
 from juzhu.entitlements.tests.factories import KID, PARENT, household
+from juzhu.policy.entitlements import Department, Extra, Service
 from juzhu.registry import services as registry
 from juzhu.registry.models import Permit
 from juzhu.registry.tests.factories import identity_number, registered, staff, today_is
 from juzhu.sharing.models import AccessLog
 from juzhu.sharing.services import credential_revoke
 from juzhu.sharing.tests.factories import administrator, department_account, education
+from juzhu.web.partners import department
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +260,44 @@ def test_the_page_and_an_answer_read_in_english(client: Client, edu: User, permi
             **HX,
         )
     assert "Entitled by a parent" in html(r) and "Entitled" in html(r)
+
+
+ZH_PUNCTUATION = re.compile("[（）：、。；]")
+
+
+def test_the_english_page_has_no_chinese_punctuation(client: Client, edu: User, permit: Permit) -> None:
+    check(client, identity_number=KID, service="2-school-place", purpose="education.school_place")
+    with today_is(TODAY):
+        body = html(client.get("/department/", HTTP_ACCEPT_LANGUAGE="en"))
+        answer = html(
+            client.post(
+                "/department/check/",
+                {"identity_number": KID, "service": "2-school-place", "purpose": "education.school_place"},
+                HTTP_ACCEPT_LANGUAGE="en",
+                **HX,
+            )
+        )
+    assert 'data-testid="access-row"' in body and "(education.school_place)" in body
+    assert not ZH_PUNCTUATION.search(body), ZH_PUNCTUATION.findall(body)
+    assert not ZH_PUNCTUATION.search(answer), ZH_PUNCTUATION.findall(answer)
+    with today_is(TODAY):
+        chinese = html(client.get("/department/"))
+    assert "（education.school_place）：" in chinese
+
+
+def test_the_conditions_are_listed_in_the_request_language(client: Client, hrss: User) -> None:
+    with today_is(TODAY):
+        body = html(client.get("/department/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert not ZH_PUNCTUATION.search(body), ZH_PUNCTUATION.findall(body)
+
+
+def test_services_sharing_a_condition_are_joined_in_the_request_language() -> None:
+    extra = Extra.COMPULSORY_SCHOOL_AGE
+    two = [
+        Service("a", 2, Department.EDUCATION, "甲", "first", extra),
+        Service("b", 2, Department.EDUCATION, "乙", "second", extra),
+    ]
+    with translation.override("en"):
+        assert [c.label for c in department._conditions(two)] == ["first, second"]
+    with translation.override("zh-hans"):
+        assert [c.label for c in department._conditions(two)] == ["甲、乙"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -107,6 +108,28 @@ def test_another_employers_pages_are_refused_and_nothing_is_written(
     assert not EmploymentRecord.objects.exists()
 
 
+HUGE_ID = "9" * 25  # beyond any 64-bit key: SQLite's driver would overflow, PostgreSQL's bigint too
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "roster/", "staff-options/", "due/?hired_on=2026-09-28", "import/", "import/confirm/"],
+)
+def test_an_out_of_range_employer_id_is_a_404_not_a_500(client: Client, hr: User, path: str) -> None:
+    assert client.get(f"/employer/{HUGE_ID}/{path}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["hire/", "departure/", "import/confirm/"])
+def test_a_post_to_an_out_of_range_employer_id_is_a_404(client: Client, hr: User, path: str) -> None:
+    assert client.post(f"/employer/{HUGE_ID}/{path}", {"hired_on": "2026-09-28"}).status_code == 404
+    assert not EmploymentRecord.objects.exists()
+
+
+def test_the_largest_row_id_still_routes(client: Client, hr: User) -> None:
+    # 18 digits fit a 64-bit key: the router passes it on, and the view refuses another employer's id.
+    assert client.get(f"/employer/{'9' * 18}/").status_code == 403
+
+
 def test_an_account_of_two_employers_chooses_then_sees_each(
     client: Client, clerk: User, hetao: Employer
 ) -> None:
@@ -200,6 +223,37 @@ def test_a_preview_of_a_malformed_date_names_the_field(client: Client, hetao: Em
     r = client.get(f"/employer/{hetao.pk}/due/", {"kind": "hire", "hired_on": "28/09/2026"}, **HX)
     assert r.status_code == 422
     assert "签订劳动合同日期" in html(r) and "hired_on" in html(r)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"kind": "hire", "hired_on": "9999-12-31"}, "hired_on"),
+        ({"kind": "departure", "ended_on": "9999-12-31"}, "ended_on"),
+        ({"kind": "hire", "hired_on": "1899-12-31"}, "hired_on"),
+        ({"kind": "hire", "hired_on": "3000-01-01"}, "hired_on"),
+    ],
+)
+def test_a_preview_of_a_date_out_of_range_is_a_422_naming_the_field(
+    client: Client, hetao: Employer, hr: User, query: dict[str, str], field: str
+) -> None:
+    r = client.get(f"/employer/{hetao.pk}/due/", query, **HX)
+    assert r.status_code == 422
+    assert "超出合理范围" in html(r) and field in html(r) and "LH-4-employer-report-5wd" in html(r)
+
+
+def test_a_hire_dated_out_of_range_is_a_422_and_writes_nothing(
+    client: Client, hetao: Employer, hr: User
+) -> None:
+    r = hire(client, hetao, HIRED, hired_on="9999-12-31")
+    assert r.status_code == 422 and "hired_on" in html(r)
+    assert not EmploymentRecord.objects.exists()
+
+
+def test_the_bounds_of_the_input_dates_are_previewed(client: Client, hetao: Employer, hr: User) -> None:
+    for day in ("1900-01-01", "2999-12-31"):
+        r = client.get(f"/employer/{hetao.pk}/due/", {"kind": "hire", "hired_on": day}, **HX)
+        assert r.status_code == 200, r.content
 
 
 def test_a_hire_is_reported_and_the_roster_is_told_to_refresh(
@@ -359,3 +413,44 @@ def test_an_unreadable_file_or_none_is_a_422_naming_the_file(
 def test_the_import_works_as_a_plain_form_post(client: Client, hetao: Employer, hr: User) -> None:
     r = upload(client, f"/employer/{hetao.pk}/import/", xlsx(BAD), htmx=False)
     assert r.status_code == 200 and "<html" in html(r) and 'data-row="4"' in html(r)
+
+
+# --- English text -----------------------------------------------------------------------------------
+
+ZH_PUNCTUATION = re.compile("[（）：、。；]")
+EN = {"HTTP_ACCEPT_LANGUAGE": "en", **HX}
+
+
+def test_the_report_and_import_answers_in_english_use_english_punctuation(
+    client: Client, hetao: Employer, hr: User
+) -> None:
+    with today_is(DUE):
+        reported = html(
+            client.post(
+                f"/employer/{hetao.pk}/hire/",
+                {"name": "王小明", "identity_number": WANG, "hired_on": HIRED.isoformat()},
+                **EN,
+            )
+        )
+    assert "Hire reported</strong>: 王小明" in reported and not ZH_PUNCTUATION.search(reported)
+    with today_is(DUE):
+        preview = html(client.get(f"/employer/{hetao.pk}/due/", {"hired_on": HIRED.isoformat()}, **EN))
+    assert not ZH_PUNCTUATION.search(preview)
+    data = xlsx(GOOD)
+    f = SimpleUploadedFile("roster.xlsx", data, content_type="application/octet-stream")
+    with today_is(D(2026, 9, 30)):
+        dry = html(client.post(f"/employer/{hetao.pk}/import/", {"file": f}, **EN))
+    assert "roster.xlsx: rows read:" in dry and not ZH_PUNCTUATION.search(dry)
+    f = SimpleUploadedFile("roster.xlsx", data, content_type="application/octet-stream")
+    digest = hashlib.sha256(data).hexdigest()
+    with today_is(D(2026, 9, 30)):
+        done = html(
+            client.post(f"/employer/{hetao.pk}/import/confirm/", {"file": f, "checked": digest}, **EN)
+        )
+    assert "unchanged: 1." in done or "unchanged: 0." in done
+    assert not ZH_PUNCTUATION.search(done)
+
+
+def test_the_answers_in_chinese_keep_chinese_punctuation(client: Client, hetao: Employer, hr: User) -> None:
+    reported = html(hire(client, hetao, DUE))
+    assert "已报告招用</strong>：王小明" in reported
