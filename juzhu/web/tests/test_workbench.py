@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +25,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from juzhu.accounts.models import Role
+from juzhu.accounts.models import ROLE_CAPABILITIES, Role
 from juzhu.audit.models import AuditEvent
 from juzhu.enforcement.tests.factories import person_case_ordered
+from juzhu.policy.errors import Forbidden, PolicyError
+from juzhu.policy.lifecycle import APPLICATION_TABLE, AppAction
 from juzhu.policy.materials import CaseKind
+from juzhu.policy.parameters import LINHE
 from juzhu.registry import services
 from juzhu.registry.models import Application, ApplicationDocument, FeeReceipt, Notice, Permit
 from juzhu.registry.tests.factories import (
@@ -37,6 +43,7 @@ from juzhu.registry.tests.factories import (
     station,
     today_is,
 )
+from juzhu.web.workbench import queries
 from juzhu.web.workbench.queries import DUE_SOON_WORKING_DAYS
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +140,8 @@ def test_staff_of_another_county_are_refused_by_jurisdiction(client: Client, cle
     for path in ("/hall/", f"/hall/applications/{app.pk}/"):
         response = client.get(path)
         assert response.status_code == 403
-        assert "该事项不属于当前账号的辖区" in html(response)
+        # The page frame refuses first (juzhu.web.pages.staff_page), before any service is asked.
+        assert "该页面不属于当前账号的辖区" in html(response)
     response = client.post(f"/hall/applications/{app.pk}/accept/")
     assert response.status_code == 403
     assert status_of(app) == "received"
@@ -185,6 +193,46 @@ def test_the_clock_badge_on_both_sides_of_each_boundary(
     assert re.search(rf'data-number="{app.number}" data-clock="{clock}"', page)
     count = re.search(rf'data-testid="count-{clock}"><span class="n">(\d+)</span>', page)
     assert count is not None and count.group(1) == "1"
+
+
+def _counts(page: str) -> dict[str, int]:
+    return {c: int(n) for c, n in re.findall(r'data-testid="count-(\w+)"><span class="n">(\d+)</span>', page)}
+
+
+def test_a_cut_queue_counts_every_case_and_says_it_is_cut(
+    as_clerk: Client, clerk: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = accepted(clerk, on=ACCEPTED)  # due 03-17: due soon on 03-12
+    later = accepted(clerk, number=LI, on=date(2026, 3, 4), name="李四")  # due 03-19: on time on 03-12
+    submitted(clerk, number=identity_number(date(1992, 1, 2), seq=11), name="赵五")  # awaiting
+    with today_is(date(2026, 3, 12)):
+        whole = html(as_clerk.get("/hall/"))
+    assert _counts(whole) == {"overdue": 0, "due_soon": 1, "on_time": 1, "awaiting": 1}
+    assert 'data-testid="queue-total">共 3 件</caption>' in whole
+    monkeypatch.setattr(queries, "QUEUE_LIMIT", 1)
+    with today_is(date(2026, 3, 12)):
+        cut = html(as_clerk.get("/hall/"))
+        english = html(as_clerk.get("/hall/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert re.findall(r'data-number="([^"]+)"', cut) == [first.number] and later.number not in cut
+    assert _counts(cut) == _counts(whole)  # the tiles count every case, not the rows shown
+    assert 'data-testid="queue-total">显示前 1 件，共 3 件</caption>' in cut
+    assert 'data-testid="queue-total">showing 1 of 3 cases</caption>' in english
+
+
+def test_the_counts_agree_with_the_badges_on_both_sides_of_each_boundary(
+    as_clerk: Client, clerk: User
+) -> None:
+    accepted(clerk)
+    for today, clock in [
+        (date(2026, 3, 11), "on_time"),
+        (date(2026, 3, 12), "due_soon"),
+        (DUE, "due_soon"),
+        (date(2026, 3, 18), "overdue"),
+    ]:
+        with today_is(today):
+            page = html(as_clerk.get("/hall/"))
+        assert re.search(rf'data-clock="{clock}"', page)
+        assert _counts(page)[clock] == 1 and sum(_counts(page).values()) == 1, today
 
 
 def test_filters_by_station_and_status_and_htmx_gets_only_the_table(as_clerk: Client, clerk: User) -> None:
@@ -283,6 +331,20 @@ def test_accept_by_htmx_starts_the_clock_and_rerenders_the_panel(as_clerk: Clien
     assert "15日发证时限开始计算" in body and "2026-03-17" in body
     assert 'data-code="application.accepted"' in body
     assert status_of(app) == "accepted"
+
+
+def test_the_issue_limit_in_the_text_follows_the_policy(
+    as_clerk: Client, clerk: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("juzhu.registry.selectors.LINHE", replace(LINHE, issue_limit_days=20))
+    app = submitted(clerk)
+    with today_is(ACCEPTED):
+        page = html(as_clerk.get("/hall/"))
+        english = html(as_clerk.get("/hall/", HTTP_ACCEPT_LANGUAGE="en"))
+        accepted_now = html(as_clerk.post(f"/hall/applications/{app.pk}/accept/", **HTMX))
+    assert "受理后20日内发证" in page and "15日" not in page
+    assert "issued within 20 days of acceptance" in english and "15 days" not in english
+    assert "已受理，20日发证时限开始计算。" in accepted_now
 
 
 def test_accepting_incomplete_materials_is_refused_in_place_with_every_missing_item(
@@ -558,3 +620,46 @@ def test_fee_amount_is_the_policys(clerk: User) -> None:
     from juzhu.policy.fees import fee_for
 
     assert fee_for(CaseKind.REISSUE).amount == Decimal("20")
+
+
+# --------------------------------------------------------------------------- capabilities
+
+# The workbench shows or hides each action by the capability in ``queries._NEEDS``; the services
+# check their own (``staff_require`` in juzhu.registry.services).  The table cannot be derived from
+# the services without editing them, so it is pinned here to what each service actually does.
+SERVICE_OF: dict[AppAction, Callable[..., Any]] = {
+    AppAction.NOTIFY: services.application_notify,
+    AppAction.SUPPLEMENT: partial(services.application_supplement, documents=["photo"]),
+    AppAction.ACCEPT: services.application_accept,
+    AppAction.APPROVE: services.application_approve,
+    AppAction.REFUSE: partial(services.application_refuse, reason="材料不实"),
+    AppAction.ISSUE: services.application_issue,
+}
+STAFF_CAPABILITIES = frozenset({"read", "counter", "decide", "sweep"})
+
+
+def _refusal_of(service: Callable[..., Any], actor: User) -> str | None:
+    """The code of the service's Forbidden for this actor, if any (a missing case is fine: not Forbidden)."""
+    try:
+        service(actor=actor, application_id=987654321)
+    except Forbidden as exc:
+        return exc.code
+    except PolicyError:
+        return None
+    return None
+
+
+def test_every_lifecycle_action_has_a_capability_and_a_service() -> None:
+    assert set(queries._NEEDS) == set(APPLICATION_TABLE) == set(SERVICE_OF)
+
+
+@pytest.mark.parametrize("action", list(AppAction))
+def test_the_capability_the_workbench_shows_is_the_one_the_service_requires(
+    action: AppAction, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    needed = queries._NEEDS[action]
+    user = staff("pinned", Role.SUPERVISOR)
+    monkeypatch.setitem(ROLE_CAPABILITIES, Role.SUPERVISOR, STAFF_CAPABILITIES - {needed})
+    assert _refusal_of(SERVICE_OF[action], user) == "forbidden", f"{action} does not require {needed}"
+    monkeypatch.setitem(ROLE_CAPABILITIES, Role.SUPERVISOR, frozenset({"read", needed}))
+    assert _refusal_of(SERVICE_OF[action], user) is None, f"{action} requires more than {needed}"

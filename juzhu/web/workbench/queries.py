@@ -8,10 +8,12 @@ what each allows come from ``juzhu.policy.lifecycle``, the checklist from the re
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from juzhu.audit.models import AuditEvent
 from juzhu.policy.calendar import WorkCalendar, add_working_days
@@ -110,13 +112,24 @@ def clock_state(app: Application, today: date, cal: WorkCalendar) -> ClockState:
     if today > due:
         return ClockState(Clock.OVERDUE, due, rolled, 0)
     try:
-        soon = due <= add_working_days(today, DUE_SOON_WORKING_DAYS, cal)
         left: int | None = _working_days_between(today, due, cal)
     except CalendarUnknown:
-        # The working days up to ``due`` are not yet known: warn by calendar days, the safe side.
-        soon = (due - today).days <= DUE_SOON_WORKING_DAYS
         left = None
+    soon = due <= due_soon_until(today, cal)
     return ClockState(Clock.DUE_SOON if soon else Clock.ON_TIME, due, rolled, left)
+
+
+def due_soon_until(today: date, cal: WorkCalendar) -> date:
+    """The last due date that is "due soon" today: DUE_SOON_WORKING_DAYS working days ahead (T-workdays).
+
+    When those working days are not yet known, calendar days: the safe side (a case is warned earlier).
+    A due date beyond the known calendar is always later than this day, so the fallback never
+    applies to one case and not to another of the same day.
+    """
+    try:
+        return add_working_days(today, DUE_SOON_WORKING_DAYS, cal)
+    except CalendarUnknown:
+        return today + timedelta(days=DUE_SOON_WORKING_DAYS)
 
 
 @dataclass(frozen=True)
@@ -127,23 +140,47 @@ class QueueRow:
 
 @dataclass(frozen=True)
 class Queue:
-    rows: list[QueueRow]
-    counts: dict[Clock, int]
+    rows: list[QueueRow]  # at most QUEUE_LIMIT, the nearest due dates first
+    counts: dict[Clock, int]  # over every matching case, not only the rows shown
+    total: int  # every matching case
+
+    @property
+    def cut(self) -> bool:
+        """More cases match than the page lists."""
+        return self.total > len(self.rows)
 
 
 QUEUE_LIMIT = 300
+COUNTED_CLOCKS = (Clock.OVERDUE, Clock.DUE_SOON, Clock.ON_TIME, Clock.AWAITING)
+
+
+def _clock_counts(qs: QuerySet[Application], today: date, cal: WorkCalendar) -> tuple[dict[Clock, int], int]:
+    """Cases per badge and in all, over the whole queryset in one aggregate (the same tests as
+    ``clock_state``: running with a due date, then past it, within ``due_soon_until``, or later)."""
+    closed = Q(status__in=[AppStatus.ISSUED, AppStatus.REFUSED])
+    running = Q(status__in=list(CLOCK_RUNNING), due_nominal__isnull=False)
+    got = (
+        qs.order_by()
+        .annotate(due=Coalesce("due_on", "due_nominal"))
+        .aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=running & Q(due__lt=today)),
+            due_soon=Count("pk", filter=running & Q(due__gte=today, due__lte=due_soon_until(today, cal))),
+            on_time=Count("pk", filter=running & Q(due__gt=due_soon_until(today, cal))),
+            awaiting=Count("pk", filter=~closed & ~running),
+        )
+    )
+    return {c: got[c.value] or 0 for c in COUNTED_CLOCKS}, got["total"] or 0
 
 
 def queue(*, today: date, status: list[str] | None = None, police_station: str | None = None) -> Queue:
-    """Open cases, the nearest due date first, each with its clock; counts per badge."""
+    """Open cases, the nearest due date first (the first QUEUE_LIMIT), each with its clock; the
+    counts per badge and the total are of every matching case."""
     cal = work_calendar()
-    rows = [
-        QueueRow(app, clock_state(app, today, cal))
-        for app in applications_queue(status=status, police_station=police_station)[:QUEUE_LIMIT]
-    ]
-    counted = Counter(r.clock.clock for r in rows)
-    counts = {c: counted.get(c, 0) for c in (Clock.OVERDUE, Clock.DUE_SOON, Clock.ON_TIME, Clock.AWAITING)}
-    return Queue(rows, counts)
+    qs = applications_queue(status=status, police_station=police_station)
+    rows = [QueueRow(app, clock_state(app, today, cal)) for app in qs[:QUEUE_LIMIT]]
+    counts, total = _clock_counts(qs, today, cal)
+    return Queue(rows, counts, total)
 
 
 # --------------------------------------------------------------------------- one case

@@ -27,7 +27,7 @@ from juzhu.policy.lifecycle import AppStatus
 from juzhu.printing.pdf import card_pdf, decision_pdf, notice_pdf, receipt_pdf
 from juzhu.registry import clock, services
 from juzhu.registry.models import Application, ApplicationDocument, FeeReceipt, Notice, PoliceStation
-from juzhu.registry.selectors import application_get, permit_get_by_number
+from juzhu.registry.selectors import application_get, jurisdiction, permit_get_by_number
 from juzhu.web.i18n import request_lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
 from juzhu.web.workbench import queries
@@ -94,7 +94,7 @@ def _pair(pair: tuple[str, str] | None, default: str, lang: str) -> str:
 @staff_page("read")
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    """Today's open cases, nearest due date first, with the 15-day clock as a badge."""
+    """Today's open cases, nearest due date first, with the issue clock (LH-3.2-issue-15d) as a badge."""
     _, denied = attempt(request, staff_read, request.user)
     if denied is not None:
         return page(request, "web/forbidden.html", problem=denied)
@@ -109,7 +109,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             (c, queries.CLOCK_BADGE[c], queries.CLOCK_LABELS[c][1 if lang == "en" else 0], n)
             for c, n in q.counts.items()
         ],
+        "total": q.total,
+        "cut": q.cut,
         "due_soon_days": queries.DUE_SOON_WORKING_DAYS,
+        "issue_limit_days": jurisdiction().issue_limit_days,
         "due_soon_rule": queries.DUE_SOON_RULE,
         "status_choices": queries.status_choices(lang),
         "stations": PoliceStation.objects.order_by("code"),
@@ -226,7 +229,8 @@ def _perform(request: HttpRequest, app: Application, action: str) -> tuple[str |
         return tr("已登记补正材料。", "Documents recorded."), p
     if action == "accept":
         _, p = attempt(request, services.application_accept, actor=user, application_id=app.pk)
-        return tr("已受理，15日发证时限开始计算。", "Accepted: the 15-day clock has started."), p
+        days = jurisdiction().issue_limit_days
+        return tr(f"已受理，{days}日发证时限开始计算。", f"Accepted: the {days}-day clock has started."), p
     if action == "notify":
         notice, p = attempt(request, services.application_notify, actor=user, application_id=app.pk)
         if notice is None:
