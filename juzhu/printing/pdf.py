@@ -35,6 +35,7 @@ from juzhu.policy.errors import Lang, PolicyError
 from juzhu.policy.fees import fee_for
 from juzhu.policy.identity import identity_mask
 from juzhu.policy.materials import CASE_KIND_LABELS, CaseKind, Doc
+from juzhu.policy.parameters import JurisdictionPolicy
 from juzhu.policy.penalties import CaseStatus, Offender, fine_range
 from juzhu.registry.models import ApplicationDocument, FeeReceipt, Notice, Permit, Person
 from juzhu.registry.online import upload_path
@@ -292,6 +293,16 @@ def notice_pdf(notice: Notice, lang: Lang = "zh-hans") -> bytes:
     return _build(story, f"{notice.number}", authority)
 
 
+def fee_kinds_zh(policy: JurisdictionPolicy) -> str:
+    """Which case kinds pay the card fee and which are free, as ``fee_for`` decides (LH-3.2-fees)."""
+    charged = [CASE_KIND_LABELS[k][0] for k in CaseKind if fee_for(k, policy).amount > 0]
+    free = [CASE_KIND_LABELS[k][0] for k in CaseKind if fee_for(k, policy).amount == 0]
+    parts = [f"{'、'.join(charged)}收取"] if charged else []
+    if free:
+        parts.append(f"{'、'.join(free)}不收费")
+    return "；".join(parts)
+
+
 def receipt_pdf(receipt: FeeReceipt) -> bytes:
     """工本费收据 (LH-3.2-fees, N-21-fees): what was paid, for which card, at the rate the policy sets."""
     st = _styles()
@@ -309,7 +320,7 @@ def receipt_pdf(receipt: FeeReceipt) -> bytes:
                 ("收费项目", f"居住证工本费（{kind[0]}）"),
                 ("金额（小写）", f"¥{_yuan(receipt.amount)}元"),
                 ("金额（大写）", f"人民币{yuan_in_capitals(receipt.amount)}"),
-                ("收费标准", f"每证{_yuan(rate)}元（换领、补领收取；首次申领、签注不收费）"),
+                ("收费标准", f"每证{_yuan(rate)}元（{fee_kinds_zh(policy)}）"),
                 ("缴款日期", _d(receipt.paid_on)),
                 ("收款人", receipt.cashier.get_username() if receipt.cashier else "—"),
                 ("收款单位", authority),
@@ -329,12 +340,20 @@ _DECISION_TITLES: dict[str, str] = {
     CaseStatus.CORRECTED: "责令限期改正结案通知书",
     CaseStatus.FINED: "行政处罚（罚款）决定书",
 }
-_DUTY_TEXT: dict[str, str] = {
-    "LH-4-register-3d": "未在到达后3日内申报居住登记",
-    "LH-4-employer-record": "未如实登记所招用流动人口的姓名、身份证号码等基本情况",
-    "LH-4-employer-report-5wd": "未在签订或终止劳动关系后5个工作日内向所在地派出所报告",
-    "LH-4-employer-staff-100": "招用流动人口超过百人而未配备专（兼）职服务管理人员",
-}
+
+
+def _duty_text(policy: JurisdictionPolicy) -> dict[str, str]:
+    """The duty each rule sets, with the periods and the threshold of the policy (not typed in here)."""
+    return {
+        "LH-4-register-3d": f"未在到达后{policy.register_declare_days}日内申报居住登记",
+        "LH-4-employer-record": "未如实登记所招用流动人口的姓名、身份证号码等基本情况",
+        "LH-4-employer-report-5wd": (
+            f"未在签订或终止劳动关系后{policy.employer_report_workdays}个工作日内向所在地派出所报告"
+        ),
+        "LH-4-employer-staff-100": (
+            f"招用流动人口超过{policy.employer_staff_threshold}人而未配备专（兼）职服务管理人员"
+        ),
+    }
 
 
 # Labels of the facts a late-registration case records (juzhu.enforcement.services); other keys print as given.
@@ -374,7 +393,7 @@ def decision_pdf(case: Case) -> bytes:
         party = [("当事单位", case.employer.name), ("统一社会信用代码", case.employer.credit_code)]
     else:  # the database constraint makes this unreachable; print what there is
         party = [("当事人", "—")]
-    duty = _DUTY_TEXT.get(case.duty_rule, case.duty_rule)
+    duty = _duty_text(policy).get(case.duty_rule, case.duty_rule)
     rng = fine_range(offender, policy)
     rows: list[tuple[str, str]] = [
         *party,

@@ -7,6 +7,7 @@ document's number, the amounts and the rule ids — not only that some bytes wer
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -17,11 +18,14 @@ from django.contrib.auth.models import User
 from juzhu.enforcement.tests.factories import CREDIT_CODE, employer_case_ordered, person_case_ordered
 from juzhu.enforcement.tests.factories import fine as case_fine
 from juzhu.epermit.services import token_check
+from juzhu.policy.fees import Fee, fee_for
 from juzhu.policy.materials import CaseKind
+from juzhu.policy.parameters import LINHE, JurisdictionPolicy
 from juzhu.printing.pdf import (
     card_pdf,
     card_verify_url,
     decision_pdf,
+    fee_kinds_zh,
     notice_pdf,
     receipt_pdf,
     yuan_in_capitals,
@@ -137,6 +141,44 @@ def test_the_receipt_shows_the_amount_in_figures_and_capitals(clerk: User, super
     assert "补领" in page and "2026年4月7日" in page
     assert "LH-3.2-fees" in page and "N-21-fees" in page
     assert embedded_font_files(pdf) and no_cid_font(pdf)
+
+
+def _reissued_receipt(clerk: User, supervisor: User) -> FeeReceipt:
+    permit = issued_permit(
+        clerk, supervisor, number=WANG, registered_on=date(2025, 8, 1), issued_on=date(2026, 3, 2)
+    )
+    new_card(clerk, permit, CaseKind.REISSUE, date(2026, 4, 7), fee=Decimal("20"))
+    return FeeReceipt.objects.get()
+
+
+def test_the_receipt_names_the_kinds_that_pay_as_the_fee_rule_decides(
+    clerk: User, supervisor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receipt = _reissued_receipt(clerk, supervisor)
+    (page,) = text_of(receipt_pdf(receipt))
+    assert "每证20.00元（换领、补领收取；首次申领、签注、变更登记不收费）" in "".join(page.split())
+    assert fee_kinds_zh(LINHE) == "换领、补领收取；首次申领、签注、变更登记不收费"
+
+    def endorsement_charged(kind: CaseKind, policy: JurisdictionPolicy = LINHE) -> Fee:
+        fee = fee_for(kind, policy)
+        return Fee(kind, policy.card_fee_yuan, fee.rule) if kind is CaseKind.ENDORSEMENT else fee
+
+    # The sentence follows fee_for, not a copy of it: were endorsement charged, the receipt would say so.
+    monkeypatch.setattr("juzhu.printing.pdf.fee_for", endorsement_charged)
+    monkeypatch.setattr("juzhu.registry.selectors.LINHE", replace(LINHE, card_fee_yuan=Decimal("15.50")))
+    (page,) = text_of(receipt_pdf(receipt))
+    assert "每证15.50元（换领、补领、签注收取；首次申领、变更登记不收费）" in "".join(page.split())
+
+
+def test_the_duties_on_the_decision_follow_the_policy(clerk: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = person_case_ordered(clerk, deadline=date(2026, 10, 15))
+    assert "未在到达后3日内申报居住登记" in "".join(text_of(decision_pdf(case))[0].split())
+    monkeypatch.setattr("juzhu.registry.selectors.LINHE", replace(LINHE, register_declare_days=5))
+    assert "未在到达后5日内申报居住登记" in "".join(text_of(decision_pdf(case))[0].split())
+    employer_case = employer_case_ordered(clerk)
+    monkeypatch.setattr("juzhu.registry.selectors.LINHE", replace(LINHE, employer_report_workdays=3))
+    page = "".join(text_of(decision_pdf(employer_case))[0].split())
+    assert "未在签订或终止劳动关系后3个工作日内向所在地派出所报告" in page
 
 
 def test_the_decision_of_a_fined_case(clerk: User, supervisor: User) -> None:
