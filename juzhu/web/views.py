@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from juzhu.accounts.models import Role
 from juzhu.accounts.selectors import staff_profile
+from juzhu.registry.selectors import jurisdiction
 
 HOME_BY_ROLE: dict[str, str] = {
     Role.CLERK: "web:wb-queue",
@@ -23,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     profile = staff_profile(request.user)
     if profile is not None and profile.role in HOME_BY_ROLE:
         return redirect(HOME_BY_ROLE[profile.role])
-    return render(request, "web/home.html")
+    return render(request, "web/home.html", {"registration_months": jurisdiction().registration_months})
 
 
 class LoginView(auth_views.LoginView):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
@@ -17,6 +17,7 @@ from juzhu.accounts.models import Role
 from juzhu.employers import services as employer_services
 from juzhu.employers.tests.factories import employer, migrant_number, migrants
 from juzhu.policy.materials import CaseKind
+from juzhu.policy.parameters import LINHE
 from juzhu.registry import services
 from juzhu.registry.models import Application, Permit
 from juzhu.registry.tests.factories import (
@@ -28,6 +29,7 @@ from juzhu.registry.tests.factories import (
     station,
     today_is,
 )
+from juzhu.web.dashboard.stats import Filters
 
 pytestmark = pytest.mark.django_db
 
@@ -372,6 +374,12 @@ def test_htmx_gets_only_the_panels(boss: Client) -> None:
         ("to=last-month", "to", "T-zone"),
         ("from=2026-10&to=2026-09", "from, to", "T-zone"),
         ("from=2023-01&to=2026-01", "from, to", "T-zone"),  # 37 months
+        # Years outside 1900..2999 are refused before any month arithmetic (no year-10000 overflow).
+        ("from=9999-01&to=9999-12", "from", "T-zone"),
+        ("from=2026-01&to=9999-12", "to", "T-zone"),
+        ("from=1900-01&to=9999-12", "to", "T-zone"),
+        ("from=1899-12", "from", "T-zone"),
+        ("from=3000-01&to=3000-01", "from", "T-zone"),
     ],
 )
 def test_bad_filters_are_refused_naming_the_field_and_rule(
@@ -388,6 +396,23 @@ def test_bad_filters_are_refused_naming_the_field_and_rule(
 
 def test_36_months_is_the_longest_range(boss: Client) -> None:
     assert get(boss, "/dashboard/?from=2023-11&to=2026-10")[0] == 200
+
+
+def test_the_bounds_of_the_years_are_accepted(boss: Client) -> None:
+    assert get(boss, "/dashboard/?from=1900-01&to=1900-12")[0] == 200
+    assert get(boss, "/dashboard/?from=2999-01&to=2999-12")[0] == 200
+    assert get(boss, "/dashboard/employers.csv?from=2999-01&to=2999-12")[0] == 200
+
+
+def test_a_very_long_range_is_refused_without_listing_its_months(
+    boss: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_list(self: object) -> list[date]:
+        raise AssertionError("the months of a refused range were listed")
+
+    monkeypatch.setattr(Filters, "months", no_list)
+    status, html = get(boss, "/dashboard/?from=1900-01&to=2999-12")
+    assert status == 422 and "一次最多统计36个月" in html
 
 
 # --------------------------------------------------------------------------- CSV
@@ -454,3 +479,14 @@ def test_the_page_in_english(boss: Client) -> None:
     assert status == 200
     assert "Issued within 15 days of acceptance" in html and "suspended (endorsement overdue)" in html
     assert '<title id="permits-t">Permits by status</title>' in html
+
+
+def test_the_limits_in_the_text_follow_the_policy(boss: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = replace(LINHE, issue_limit_days=20, employer_staff_threshold=50)
+    monkeypatch.setattr("juzhu.registry.selectors.LINHE", policy)
+    _, html = get(boss, "/dashboard/")
+    assert "受理后20日内发证" in html and "20日内发证的比例（按月）" in html and "15日" not in html
+    assert "超过50人应确定专（兼）职人员" in html and "百人" not in html
+    _, html = get(boss, "/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Issued within 20 days of acceptance" in html and "Share issued within 20 days" in html
+    assert "Over 50 migrant staff" in html and "15 days" not in html

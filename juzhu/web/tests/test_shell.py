@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from django.test import Client
 
 from juzhu.accounts.models import Role
+from juzhu.policy.parameters import LINHE
 from juzhu.registry.tests.factories import staff
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +61,14 @@ def test_the_role_is_named_in_the_request_language(client: Client) -> None:
     client.force_login(staff("c1", Role.CLERK))
     assert "c1 · 窗口民警/辅警" in client.get("/hall/").content.decode()
     assert "c1 · clerk" in client.get("/hall/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_start_page_states_the_registration_period_of_the_policy(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("juzhu.registry.selectors.LINHE", replace(LINHE, registration_months=12))
+    assert "居住登记后满12个月" in client.get("/").content.decode()
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "lived in Linhe for 12 months after registering" in english
+    monkeypatch.undo()
+    assert "居住登记后满6个月" in client.get("/").content.decode()
