@@ -395,6 +395,7 @@ def register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "form": form,
         "stations": _stations(),
         "today": today,
+        "policy": jurisdiction(),
         "action_url": reverse("web:counter-register-person", args=[pk])
         if pk
         else reverse("web:counter-register"),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from juzhu.web import converters  # noqa: F401  (registers <id:…>)
 from juzhu.web.portal import views
 
 urlpatterns = [
@@ -10,7 +11,7 @@ urlpatterns = [
     path("apply/done/", views.apply_done, name="portal-apply-done"),
     path("progress/", views.progress, name="portal-progress"),
     path("progress/forget/", views.progress_forget, name="portal-progress-forget"),
-    path("progress/documents/<int:upload_id>/", views.progress_document, name="portal-document"),
+    path("progress/documents/<id:upload_id>/", views.progress_document, name="portal-document"),
     path("progress/notice.pdf", views.progress_notice_pdf, name="portal-notice-pdf"),
     path("progress/supplement/", views.progress_supplement, name="portal-supplement"),
 ]

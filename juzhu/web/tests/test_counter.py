@@ -560,3 +560,15 @@ def test_a_case_is_corrected(client: Client, clerk: User, late_li: ResidenceRegi
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "corrected"
+
+
+def test_the_registration_form_says_the_declaration_period_of_the_parameters(
+    client: Client, clerk: User
+) -> None:
+    client.force_login(clerk)
+    assert "应在到达后3日内申报居住登记" in client.get("/hall/register/").content.decode()
+
+
+def test_a_person_id_too_large_for_the_database_is_a_404(client: Client, clerk: User) -> None:
+    client.force_login(clerk)
+    assert client.get("/hall/persons/" + "9" * 25 + "/").status_code == 404
