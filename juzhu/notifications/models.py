@@ -31,7 +31,7 @@ class Notification(models.Model):
     permit = models.ForeignKey(Permit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=32, choices=[(k.value, k.value) for k in ReminderKind])
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    recipient = models.CharField(max_length=254)  # phone or e-mail address, frozen when queued
+    recipient = models.CharField(max_length=254)  # phone or e-mail address; the current one when sent
     subject_zh = models.CharField(max_length=200)
     body_zh = models.TextField()
     subject_en = models.CharField(max_length=200)

@@ -234,7 +234,7 @@ def _claim(limit: int, on: date, channel: str) -> list[Notification]:
         Notification.objects.filter(id__in=ids).update(
             status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
-    return list(Notification.objects.filter(id__in=ids).order_by("send_after", "id"))
+    return list(Notification.objects.filter(id__in=ids).select_related("person").order_by("send_after", "id"))
 
 
 def outbox_send(limit: int = 500, *, on: date | None = None, backend: Backend | None = None) -> SendResult:
@@ -247,6 +247,19 @@ def outbox_send(limit: int = 500, *, on: date | None = None, backend: Backend | 
     backend = backend or backend_get()
     sent = failed = 0
     for notification in _claim(limit, on or clock.today(), channel_of(backend)):
+        # The holder may have changed the contact since the reminder was queued (or after a failed
+        # try): send to the current one; a holder who removed it is not contacted.
+        current = _recipient(notification.person, notification.channel)
+        if current != notification.recipient:
+            notification.recipient = current
+            notification.save(update_fields=["recipient"])
+        if not current:
+            notification.status = Notification.Status.FAILED
+            notification.error = "no contact on record"
+            notification.attempts = MAX_ATTEMPTS
+            notification.save(update_fields=["status", "error", "attempts"])
+            failed += 1
+            continue
         try:
             backend.send(notification)
         except Exception as exc:  # any gateway error is recorded and retried

@@ -250,3 +250,32 @@ def test_a_phone_field_that_is_not_a_mobile_number_is_not_a_way_to_reach_the_hol
     holder(clerk, supervisor, seq=124, phone="0478-8888888", email="li@example.cn")
     assert enqueue(OPENS_REMINDER) == 1  # console: only the holder with an e-mail address
     assert Notification.objects.get().recipient == "li@example.cn"
+
+
+def test_a_reminder_goes_to_the_contact_on_record_when_it_is_sent(
+    settings: Any, clerk: User, supervisor: User
+) -> None:
+    settings.JUZHU_NOTIFY_BACKEND = "email"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    permit = holder(clerk, supervisor, phone="", email="old@example.cn")
+    assert enqueue(OPENS_REMINDER) == 1
+    contact_set(person_id=permit.person_id, phone="", email="new@example.cn")
+    with today_is(OPENS_REMINDER):
+        assert outbox_send().sent == 1
+    assert mail.outbox[-1].to == ["new@example.cn"]
+    assert Notification.objects.get().recipient == "new@example.cn"
+
+
+def test_a_reminder_whose_holder_removed_the_contact_is_not_sent(
+    settings: Any, clerk: User, supervisor: User
+) -> None:
+    settings.JUZHU_NOTIFY_BACKEND = "email"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    permit = holder(clerk, supervisor, phone="", email="old@example.cn")
+    assert enqueue(OPENS_REMINDER) == 1
+    contact_set(person_id=permit.person_id, phone="", email="")
+    with today_is(OPENS_REMINDER):
+        assert outbox_send().failed == 1
+        assert outbox_send().failed == 0  # never retried
+    assert mail.outbox == []
+    assert Notification.objects.get().error == "no contact on record"
