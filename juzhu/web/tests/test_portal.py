@@ -128,6 +128,8 @@ def test_the_guide_in_english(client: Client) -> None:
     text = _text(client.get("/guide/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "Who may apply" in text and "a recent photo of the applicant" in text
     assert "within 15 days of acceptance" in text
+    main = _html(client.get("/guide/", HTTP_ACCEPT_LANGUAGE="en")).split('<main id="main"')[1]
+    assert re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", main) == []  # no Chinese word or mark
 
 
 # --------------------------------------------------------------------------- self-check
