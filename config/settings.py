@@ -141,6 +141,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("JUZHU_LOG_LEVEL", "INFO")},
 }
 
+# A cache shared by every worker (the public lookups' failure counts, juzhu.web.throttle):
+# JUZHU_CACHE_URL=redis://127.0.0.1:6379/1 in production; per-process memory otherwise.
+if os.environ.get("JUZHU_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["JUZHU_CACHE_URL"],
+            "KEY_PREFIX": "juzhu",
+        }
+    }
+
 # The public address of this deployment, printed in the QR of cards made outside a request
 # (a request's own address is used when there is one).
 JUZHU_PUBLIC_BASE_URL = os.environ.get("JUZHU_PUBLIC_BASE_URL", "")

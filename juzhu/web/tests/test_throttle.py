@@ -109,3 +109,28 @@ def test_an_address_missing_from_the_request_is_still_counted() -> None:
     del request.META["REMOTE_ADDR"]
     _fail(request, LOOKUP_FAILURES_ALLOWED)
     assert lookup_blocked(request, SCOPE) is not None
+
+
+def test_with_the_redis_cache_every_worker_sees_the_same_count(settings) -> None:
+    """JUZHU_CACHE_URL: the counts live in Redis, so another worker's cache client sees them."""
+    import redis
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "juzhu-test",
+        }
+    }
+    cache.clear()
+    request = _request()
+    for _ in range(LOOKUP_FAILURES_ALLOWED):
+        lookup_failed(request, SCOPE)
+    other_worker = caches.create_connection("default")
+    key = f"juzhu:lookup-failures:{SCOPE}:ip:192.0.2.1"
+    assert other_worker.get(key) == LOOKUP_FAILURES_ALLOWED
+    assert lookup_blocked(_request(), SCOPE) is not None
+    ttl = redis.Redis.from_url("redis://127.0.0.1:6379/15").ttl(f"juzhu-test:1:{key}")
+    assert 0 < ttl <= LOOKUP_WINDOW_SECONDS  # the window, kept by Redis itself
+    cache.clear()
