@@ -72,3 +72,11 @@ def test_the_start_page_states_the_registration_period_of_the_policy(
     assert "lived in Linhe for 12 months after registering" in english
     monkeypatch.undo()
     assert "居住登记后满6个月" in client.get("/").content.decode()
+
+
+def test_every_script_and_style_of_the_frame_is_served_here(client: Client) -> None:
+    html = client.get("/").content.decode()
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert any("htmx" in a for a in assets) and any(a.endswith(".css") for a in assets)
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset

@@ -63,3 +63,21 @@ def test_a_clerk_signs_in_and_finds_a_person_with_the_keyboard_only(web) -> None
     # The first Tab reaches the skip link, which jumps over the navigation to the content.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+
+
+def test_with_debug_on_a_not_found_shows_in_place_and_the_page_stays(web, settings) -> None:
+    """`make run` serves with DEBUG on: a 404 fragment must not replace the whole page."""
+    settings.DEBUG = True
+    from juzhu.registry.tests.factories import station
+
+    station()
+    staff("clerk1", Role.CLERK)
+    web.sign_in("clerk1", "x-unused-password-1")
+    page = web.page
+    page.goto("/hall/find/")
+    page.keyboard.type("510121199005171238")
+    page.keyboard.press("Enter")
+    problem = page.get_by_test_id("problem")
+    problem.wait_for()
+    assert "没有居住登记记录" in problem.inner_text()
+    assert page.get_by_role("navigation", name="主导航").is_visible()
