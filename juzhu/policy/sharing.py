@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from juzhu.policy.entitlements import Department
+from juzhu.policy.entitlements import Department, Service
 from juzhu.policy.errors import Forbidden
 
 # Every field a department may ever be shown, by name; a purpose picks from these.
@@ -25,6 +25,14 @@ class Purpose:
     zh: str
     en: str
     fields: frozenset[str]
+    # The services whose entitlement the purpose may ask about; empty = every service of its
+    # department.  A purpose shows its own fields, so it must not answer another purpose's question
+    # (the exam registration purpose, which may see names, must not ask about a school place).
+    services: frozenset[str] = frozenset()
+
+    def covers(self, service: Service) -> bool:
+        """Whether an entitlement question about ``service`` is within this purpose (LH-2-sharing)."""
+        return service.department is self.department and (not self.services or service.code in self.services)
 
 
 _ANSWER = frozenset({"entitled", "reasons", "service"})
@@ -38,6 +46,7 @@ PURPOSES: dict[str, Purpose] = {
             "Compulsory-education school place",
             _ANSWER
             | {"permit_status"},  # a child's entitlement and the parent's status — no ID number, no address
+            frozenset({"2-school-place", "2-student-aid"}),
         ),
         Purpose(
             "education.exams",
@@ -45,6 +54,7 @@ PURPOSES: dict[str, Purpose] = {
             "中考、高考报名资格",
             "Exam registration eligibility",
             _ANSWER | {"permit_status", "name"},
+            frozenset({"2-zhongkao", "2-gaokao"}),
         ),
         Purpose(
             "hrss.social_insurance",

@@ -135,7 +135,7 @@ def entitlement_share(
                 "This purpose does not include entitlement questions.",
                 ("purpose",),
             )
-        if svc.department is not p.department:
+        if not p.covers(svc):
             raise _forbidden(
                 "service-outside-purpose",
                 "该服务不属于本部门、本用途的范围。",

@@ -140,6 +140,9 @@ def test_every_department_read_leaves_exactly_one_entry(as_education, permit):
     ("params", "status", "code"),
     [
         ({"service": "9-housing", "purpose": "education.school_place"}, 403, "service-outside-purpose"),
+        # Its own department's service, but another purpose's question (the exams purpose sees names).
+        ({"service": "2-school-place", "purpose": "education.exams"}, 403, "service-outside-purpose"),
+        ({"service": "2-gaokao", "purpose": "education.school_place"}, 403, "service-outside-purpose"),
         ({"service": "2-school-place", "purpose": "housing.subsidised"}, 403, "purpose-not-allowed"),
         ({"service": "2-school-place"}, 422, "purpose-required"),
         ({"service": "99-none", "purpose": "education.school_place"}, 404, "service-not-found"),

@@ -125,3 +125,14 @@ def test_a_credential_bound_to_two_purposes_may_use_either() -> None:
     assert purpose_get("education.school_place", allowed).code == "education.school_place"
     with pytest.raises(Forbidden):
         purpose_get("hrss.social_insurance", allowed)
+
+
+def test_a_purpose_covers_only_its_own_questions() -> None:
+    from juzhu.policy.entitlements import SERVICES
+
+    school, exams = PURPOSES["education.school_place"], PURPOSES["education.exams"]
+    assert school.covers(SERVICES["2-school-place"]) and not school.covers(SERVICES["2-gaokao"])
+    assert exams.covers(SERVICES["2-gaokao"]) and not exams.covers(SERVICES["2-school-place"])
+    assert not school.covers(SERVICES["9-housing"])  # another department's service
+    housing = PURPOSES["housing.subsidised"]  # no list: every service of its department
+    assert housing.covers(SERVICES["9-housing"]) and not housing.covers(SERVICES["8-social-insurance"])
