@@ -155,6 +155,7 @@ class ApplicationOut(Schema):
     issued_on: date | None
     permit_number: str | None
     decision_reason: str
+    decision_rule: str = Field(..., description="不予办理所依据的规则（RULES.md id）；未拒绝时为空")
     fee_paid: bool
 
 
@@ -187,6 +188,7 @@ def _application_out(app: Application, lang: Lang) -> dict[str, Any]:
         "issued_on": app.issued_on,
         "permit_number": app.permit.number if app.permit is not None else None,
         "decision_reason": app.decision_reason,
+        "decision_rule": app.decision_rule,
         "fee_paid": FeeReceipt.objects.filter(application_id=app.pk).exists(),
     }
 
@@ -197,6 +199,11 @@ class DocumentsIn(Schema):
 
 class RefuseIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500)
+    rule: str = Field(
+        services.REFUSAL_RULE_DEFAULT,
+        max_length=64,
+        description="不予办理所依据的规则，须为其一：" + ", ".join(r.rule for r in services.REFUSAL_RULES),
+    )
 
 
 class FeeIn(Schema):
@@ -478,7 +485,7 @@ def application_approve(request: HttpRequest, application_id: int) -> dict[str, 
 @router.post("/applications/{application_id}/refuse", response=ApplicationOut, tags=["申请 applications"])
 def application_refuse(request: HttpRequest, application_id: int, payload: RefuseIn) -> dict[str, Any]:
     app = services.application_refuse(
-        actor=request.user, application_id=application_id, reason=payload.reason
+        actor=request.user, application_id=application_id, reason=payload.reason, rule=payload.rule
     )
     return _application_out(app, request_lang(request))
 

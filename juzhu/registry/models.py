@@ -132,6 +132,7 @@ class Application(models.Model):
     decided_on = models.DateField(null=True, blank=True)
     issued_on = models.DateField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    decision_rule = models.CharField(max_length=64, blank=True)  # the rule a refusal cites (RULES.md id)
     # Typed by an anonymous applicant online (N-17-confidentiality): never copied to the person
     # until a clerk confirms identity at the counter.
     contact_phone = models.CharField(max_length=20, blank=True)

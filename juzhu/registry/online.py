@@ -47,6 +47,7 @@ from juzhu.registry.services import (
     application_admissible,
     notice_requirements,
     number_next,
+    standing_require,
 )
 
 ONLINE_KINDS = (CaseKind.FIRST_ISSUE, CaseKind.REPLACEMENT, CaseKind.REISSUE)
@@ -335,8 +336,15 @@ def application_submit_online(
             fields=("police_station",),
         )
     proxy_fields = _proxy_fields(person, proxy, today)
-    checked = _uploads_check(uploads, _allowed(requirements), "N-9-materials")
     live = application_admissible(person, kind, applicant=True)
+    if kind is CaseKind.FIRST_ISSUE:
+        # Decision: an online pre-application that the rules would refuse at acceptance is refused
+        # at once, with every unmet condition no document can cure and, for a registration too
+        # recent, the date from which to apply (LH-3.1-hukou, LH-3.1-registered-6m), judged on the
+        # day of submission as acceptance judges them.  Nothing is written and no file is stored.
+        # The counter (``services.application_submit``) keeps receiving any application, as before.
+        standing_require(person, today, policy)
+    checked = _uploads_check(uploads, _allowed(requirements), "N-9-materials")
     year = today.year
     app = Application.objects.create(
         number=f"SQ{year}{number_next('application', year):07d}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -23,7 +23,13 @@ from juzhu.policy.change import ChangeEffect, address_change_effect
 from juzhu.policy.deadlines import issue_due_nominal, registration_due
 from juzhu.policy.eligibility import ApplicantFacts, eligibility_check, registration_chain_start
 from juzhu.policy.endorsement import EndorsementDecision, EndorsementKind, endorsement_decide
-from juzhu.policy.errors import CalendarUnknown, InvalidInput, NotFound, TransitionNotAllowed
+from juzhu.policy.errors import (
+    CalendarUnknown,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+    TransitionNotAllowed,
+)
 from juzhu.policy.fees import fee_receipt_for
 from juzhu.policy.identity import identity_parse
 from juzhu.policy.lifecycle import (
@@ -441,8 +447,14 @@ def notice_requirements(notice: Notice) -> tuple[Requirement, ...]:
 
 @transaction.atomic
 def application_notify(*, actor: Any, application_id: int) -> Notice:
-    """一次性告知 (LH-3.2-one-time-notice): list every missing material, once."""
-    staff_require(actor, "counter", jurisdiction().division_code)
+    """一次性告知 (LH-3.2-one-time-notice): list every missing material, once.
+
+    The notice promises acceptance once its items are supplied (补齐上述材料后即予受理), so a first
+    issue is first judged, as acceptance would judge it today, on what no document can cure
+    (``standing_require``): a case refused there must be refused, not notified.
+    """
+    policy = jurisdiction()
+    staff_require(actor, "counter", policy.division_code)
     app = _lock_application(application_id)
     new_status = application_next(AppStatus(app.status), AppAction.NOTIFY)
     notice: PolicyNotice | None = notice_for(
@@ -456,6 +468,8 @@ def application_notify(*, actor: Any, application_id: int) -> Notice:
             en="The materials are complete: accept the application instead of issuing a notice.",
         )
     today = clock.today()
+    if app.kind == CaseKind.FIRST_ISSUE:
+        standing_require(app.person, today, policy)
     row = Notice.objects.create(
         application=app,
         number=f"GZ{today.year}{number_next('notice', today.year):07d}",
@@ -521,15 +535,8 @@ def application_accept(*, actor: Any, application_id: int) -> Application:
     materials_require(application_requirements(app), docs, "LH-3.2-one-time-notice")
     today = clock.today()
     if app.kind == CaseKind.FIRST_ISSUE:
-        reg = ResidenceRegistration.objects.filter(person_id=app.person_id, ended_on__isnull=True).first()
-        person = app.person
         eligibility_check(
-            ApplicantFacts(
-                hukou_division=person.hukou_division,
-                registration_division=reg.division_code if reg else None,
-                registration_date=_registered_since(person) if reg else None,
-                documents=docs,
-            ),
+            applicant_facts(app.person, docs),
             today,  # the application date is the acceptance (受理) date: docs/decisions/0001 item 2
             policy,
         ).raise_if_not()
@@ -562,6 +569,35 @@ def _registered_since(person: Person) -> date | None:
     )
 
 
+def applicant_facts(person: Person, documents: frozenset[Doc] = frozenset()) -> ApplicantFacts:
+    """What LH-3.1 judges of a first issue, from the register: hukou, the registration chain, documents."""
+    reg = ResidenceRegistration.objects.filter(person_id=person.pk, ended_on__isnull=True).first()
+    return ApplicantFacts(
+        hukou_division=person.hukou_division,
+        registration_division=reg.division_code if reg else None,
+        registration_date=_registered_since(person) if reg else None,
+        documents=documents,
+    )
+
+
+# The conditions of a first issue that no document can cure: a case failing one of them cannot be
+# made acceptable by a one-time notice (LH-3.2-one-time-notice), nor received online.
+STANDING_RULES = ("LH-3.1-hukou", "LH-3.1-registered-6m")
+
+
+def standing_require(person: Person, on: date, policy: JurisdictionPolicy) -> None:
+    """LH-3.1-hukou and LH-3.1-registered-6m on ``on``, judged as ``application_accept`` judges them.
+
+    ``NotEligible`` lists every such unmet condition, each with its rule; a registration too recent
+    carries the earliest date it will be met (LH-3.1-registered-6m).  The stable-condition documents
+    (LH-3.1-condition) are not judged: they are what a notice asks for.
+    """
+    result = eligibility_check(applicant_facts(person), on, policy)
+    unmet = [r for r in result.reasons if r.rule in STANDING_RULES]
+    if unmet:
+        raise NotEligible(unmet)
+
+
 @transaction.atomic
 def application_approve(*, actor: Any, application_id: int) -> Application:
     """审核通过 (supervisor)."""
@@ -583,13 +619,54 @@ def application_approve(*, actor: Any, application_id: int) -> Application:
     return app
 
 
+class RefusalRule(NamedTuple):
+    """A rule a refusal (不予办理) may cite, with its label in both languages."""
+
+    rule: str
+    zh: str
+    en: str
+
+
+# Every rule a refusal may cite (RULES.md): the LH-3.1 conditions and the national materials rule.
+REFUSAL_RULES: tuple[RefusalRule, ...] = (
+    RefusalRule(
+        "LH-3.1-condition",
+        "不符合合法稳定就业、合法稳定住所、连续就读条件之一",
+        "Meets none of stable employment, stable residence, continuous study",
+    ),
+    RefusalRule("LH-3.1-registered-6m", "居住登记未满半年", "Registered for less than six months"),
+    RefusalRule("LH-3.1-hukou", "户口在本区，未离开户口所在地", "Hukou in the district: has not left it"),
+    RefusalRule("LH-3.1-identity", "未能核验居民身份证", "The identity card could not be verified"),
+    RefusalRule("N-9-materials", "申请材料不齐全或不真实", "The materials are incomplete or untrue"),
+)
+REFUSAL_RULE_DEFAULT = "LH-3.1-condition"
+
+
+def refusal_rule_check(rule: str) -> str:
+    """The rule id a refusal cites, one of ``REFUSAL_RULES``; InvalidInput naming ``rule`` else."""
+    known = [r.rule for r in REFUSAL_RULES]
+    if rule not in known:
+        raise InvalidInput(
+            rule=REFUSAL_RULE_DEFAULT,  # the rule the lifecycle cites for a refusal (AppAction.REFUSE)
+            code="refusal-rule",
+            zh=f"不予办理的依据须为以下之一：{'、'.join(known)}。",
+            en=f"A refusal cites one of: {', '.join(known)}.",
+            fields=("rule",),
+            extra={"allowed": known},
+        )
+    return rule
+
+
 @transaction.atomic
-def application_refuse(*, actor: Any, application_id: int, reason: str) -> Application:
-    """不予办理 (supervisor), with the reason the applicant is told."""
+def application_refuse(
+    *, actor: Any, application_id: int, reason: str, rule: str = REFUSAL_RULE_DEFAULT
+) -> Application:
+    """不予办理 (supervisor), with the reason the applicant is told and the rule it cites."""
     staff_require(actor, "decide", jurisdiction().division_code)
+    rule = refusal_rule_check(rule)
     if not reason.strip():
         raise InvalidInput(
-            rule="LH-3.1-condition",
+            rule=rule,
             code="reason-required",
             zh="不予办理须写明理由。",
             en="A refusal must state its reason.",
@@ -601,14 +678,16 @@ def application_refuse(*, actor: Any, application_id: int, reason: str) -> Appli
     app.status = new_status
     app.decided_on = clock.today()
     app.decision_reason = reason.strip()
-    app.save(update_fields=["status", "decided_on", "decision_reason"])
+    app.decision_rule = rule
+    app.save(update_fields=["status", "decided_on", "decision_reason", "decision_rule"])
     audit_record(
         actor=actor,
         code="application.refused",
         subject=app,
         person_id=app.person_id,
+        rule=rule,
         old={"status": old},
-        new={"status": new_status.value},
+        new={"status": new_status.value, "decision_rule": rule},
         reason=app.decision_reason,
     )
     return app

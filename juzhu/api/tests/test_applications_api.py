@@ -232,6 +232,20 @@ def test_notice_for_complete_materials_is_refused_409(as_clerk, clerk):
     problem(r, 409, "materials-complete", rule="LH-3.2-one-time-notice")
 
 
+def test_notice_before_six_months_of_registration_is_422_with_the_earliest_date(as_clerk, clerk):
+    """The notice promises acceptance once supplied: not to someone acceptance would refuse that day."""
+    app = _submitted(clerk, documents=["identity_card"], on=date(2026, 7, 4))
+    with today_is(date(2026, 7, 4)):  # six months complete on 2026-07-05
+        r = as_clerk.post(f"/applications/{app.pk}/notice")
+    body = problem(r, 422, "not-eligible", rule="LH-3.1-registered-6m")
+    assert [(x["rule"], x.get("earliest")) for x in body["reasons"]] == [
+        ("LH-3.1-registered-6m", "2026-07-05")
+    ]
+    assert Notice.objects.count() == 0
+    with today_is(date(2026, 7, 5)):
+        assert as_clerk.post(f"/applications/{app.pk}/notice").status_code == 201
+
+
 def test_supplement_adds_the_notified_documents(as_clerk, clerk):
     app = _submitted(clerk, documents=["identity_card"])
     with today_is(date(2026, 7, 7)):
@@ -352,6 +366,34 @@ def test_refuse_records_the_reason(as_supervisor, clerk):
     assert r.json()["status"] == "refused"
     assert r.json()["decision_reason"] == "户口所在地证明与身份证不符"
     problem(again, 409, "application-transition")
+
+
+def test_refuse_cites_the_rule_given_and_returns_it(as_supervisor, clerk):
+    app = _submitted(clerk)
+    with today_is(date(2026, 7, 6)):
+        before = as_supervisor.get(f"/applications/{app.pk}")
+        r = as_supervisor.post(
+            f"/applications/{app.pk}/refuse", {"reason": "户口在本区", "rule": "LH-3.1-hukou"}
+        )
+    assert before.json()["decision_rule"] == ""
+    assert r.status_code == 200, r.content
+    assert (r.json()["status"], r.json()["decision_rule"]) == ("refused", "LH-3.1-hukou")
+
+
+def test_refuse_without_a_rule_cites_the_stable_condition(as_supervisor, clerk):
+    app = _submitted(clerk)
+    with today_is(date(2026, 7, 6)):
+        r = as_supervisor.post(f"/applications/{app.pk}/refuse", {"reason": "无稳定就业"})
+    assert r.json()["decision_rule"] == "LH-3.1-condition"
+
+
+def test_refuse_citing_an_unknown_rule_is_422_naming_rule(as_supervisor, clerk):
+    app = _submitted(clerk)
+    with today_is(date(2026, 7, 6)):
+        r = as_supervisor.post(f"/applications/{app.pk}/refuse", {"reason": "x", "rule": "LH-9-nothing"})
+    body = problem(r, 422, "refusal-rule", rule="LH-3.1-condition")
+    assert body["fields"] == ["rule"]
+    assert Application.objects.get(pk=app.pk).status == "received"
 
 
 def test_refuse_without_a_reason_is_422_naming_reason(as_supervisor, clerk):

@@ -135,6 +135,63 @@ def test_a_complete_case_gets_no_notice(clerk):
     assert e.value.code == "materials-complete"
 
 
+@pytest.mark.parametrize(
+    ("registered_on", "last_day_before", "first_day"),
+    [
+        (date(2026, 1, 15), date(2026, 7, 14), date(2026, 7, 15)),
+        (date(2025, 8, 31), date(2026, 2, 27), date(2026, 2, 28)),  # T-month-end: no 02-31
+    ],
+)
+def test_no_notice_promises_acceptance_before_six_months_of_registration(
+    clerk, registered_on, last_day_before, first_day
+):
+    """The notice says acceptance follows the documents: not while registration is too recent."""
+    registered(clerk, number=NUM, registered_on=registered_on)
+    app = submit(clerk, ["identity_card"], last_day_before)  # photo and condition proof missing
+    with today_is(last_day_before), pytest.raises(NotEligible) as e:
+        services.application_notify(actor=clerk, application_id=app.pk)
+    # Only what no document cures: the missing proof of a condition is what a notice would ask for.
+    assert [(r.rule, r.code, r.earliest) for r in e.value.reasons] == [
+        ("LH-3.1-registered-6m", "registered-too-short", first_day)
+    ]
+    assert e.value.rule == "LH-3.1-registered-6m" and first_day.isoformat() in e.value.zh
+    assert Application.objects.get(pk=app.pk).status == "received"
+    assert Notice.objects.count() == 0
+    assert not AuditEvent.objects.filter(code="application.notified").exists()
+    with today_is(first_day):
+        notice = services.application_notify(actor=clerk, application_id=app.pk)
+    assert [i["key"] for i in notice.items] == ["photo", "condition_evidence"]
+    assert Application.objects.get(pk=app.pk).status == "notified"
+
+
+def test_no_notice_for_a_local_hukou_and_every_such_reason_is_listed(clerk):
+    local = identity_number(date(1991, 1, 1), place="150802")
+    registered(clerk, number=local, registered_on=date(2026, 7, 1), hukou="150802")
+    app = submit(clerk, ["identity_card"], date(2026, 8, 3), number=local)
+    with today_is(date(2026, 8, 3)), pytest.raises(NotEligible) as e:
+        services.application_notify(actor=clerk, application_id=app.pk)
+    assert [(r.rule, r.earliest) for r in e.value.reasons] == [
+        ("LH-3.1-hukou", None),
+        ("LH-3.1-registered-6m", date(2027, 1, 1)),
+    ]
+    assert Notice.objects.count() == 0
+
+
+def test_notice_and_acceptance_judge_the_same_registration_chain(clerk):
+    """Both use one helper: a registration in another county breaks the chain for the notice too."""
+    registered(clerk, number=NUM, registered_on=date(2025, 1, 10))
+    registered(clerk, number=NUM, registered_on=date(2026, 3, 1), station_code="150821001")  # 五原县
+    registered(clerk, number=NUM, registered_on=date(2026, 4, 1))
+    from juzhu.registry.models import PoliceStation
+
+    PoliceStation.objects.filter(code="150821001").update(division_code="150821")
+    ResidenceRegistration.objects.filter(police_station__code="150821001").update(division_code="150821")
+    app = submit(clerk, ["identity_card"], date(2026, 9, 30))
+    with today_is(date(2026, 9, 30)), pytest.raises(NotEligible) as e:
+        services.application_notify(actor=clerk, application_id=app.pk)
+    assert e.value.reasons[0].earliest == date(2026, 10, 1)
+
+
 # --- LH-3.1-registered-6m and LH-3.2-issue-15d ------------------------------------------------
 
 
@@ -211,6 +268,47 @@ def test_a_clerk_cannot_approve_and_a_refusal_needs_a_reason(clerk, supervisor):
             services.application_refuse(actor=supervisor, application_id=app.pk, reason="  ")
         refused = services.application_refuse(actor=supervisor, application_id=app.pk, reason="材料不实")
     assert refused.status == "refused"
+
+
+def test_a_refusal_stores_and_audits_the_rule_it_cites(clerk, supervisor):
+    registered(clerk, number=NUM, registered_on=date(2026, 1, 5))
+    app = submit(clerk, FIRST_DOCS, date(2026, 6, 1))
+    with today_is(date(2026, 6, 1)):
+        refused = services.application_refuse(
+            actor=supervisor, application_id=app.pk, reason="居住登记未满半年", rule="LH-3.1-registered-6m"
+        )
+    assert (refused.status, refused.decision_rule) == ("refused", "LH-3.1-registered-6m")
+    assert Application.objects.get(pk=app.pk).decision_rule == "LH-3.1-registered-6m"
+    event = AuditEvent.objects.get(code="application.refused")
+    assert event.rule == "LH-3.1-registered-6m" and event.new["decision_rule"] == "LH-3.1-registered-6m"
+
+
+def test_a_refusal_cites_the_stable_condition_unless_told_otherwise(clerk, supervisor):
+    registered(clerk, number=NUM, registered_on=date(2026, 1, 5))
+    app = submit(clerk, FIRST_DOCS, date(2026, 8, 3))
+    with today_is(date(2026, 8, 3)):
+        refused = services.application_refuse(actor=supervisor, application_id=app.pk, reason="材料不实")
+    assert refused.decision_rule == "LH-3.1-condition"
+
+
+def test_the_rules_a_refusal_may_cite_exist_and_an_unknown_one_is_refused_naming_rule(clerk, supervisor):
+    # Each is a rule of RULES.md a refusal can rest on: the LH-3.1 conditions and N-9-materials.
+    assert [r.rule for r in services.REFUSAL_RULES] == [
+        "LH-3.1-condition",
+        "LH-3.1-registered-6m",
+        "LH-3.1-hukou",
+        "LH-3.1-identity",
+        "N-9-materials",
+    ]
+    registered(clerk, number=NUM, registered_on=date(2026, 1, 5))
+    app = submit(clerk, FIRST_DOCS, date(2026, 8, 3))
+    with today_is(date(2026, 8, 3)), pytest.raises(InvalidInput) as e:
+        services.application_refuse(
+            actor=supervisor, application_id=app.pk, reason="材料不实", rule="LH-3.2-endorse-window"
+        )
+    assert (e.value.code, tuple(e.value.fields)) == ("refusal-rule", ("rule",))
+    assert Application.objects.get(pk=app.pk).status == "received"
+    assert not AuditEvent.objects.filter(code="application.refused").exists()
 
 
 def test_the_first_issue_workflow_leaves_this_audit_trail(clerk, supervisor):

@@ -11,7 +11,7 @@ import pytest
 
 from juzhu.accounts.models import Role
 from juzhu.audit.models import AuditEvent
-from juzhu.policy.errors import InvalidInput, NotFound, TransitionNotAllowed
+from juzhu.policy.errors import InvalidInput, NotEligible, NotFound, TransitionNotAllowed
 from juzhu.policy.identity import InvalidIdentityNumber
 from juzhu.policy.lifecycle import AppStatus
 from juzhu.registry import online, services
@@ -115,6 +115,75 @@ def test_a_text_file_renamed_png_is_refused_naming_the_field_and_nothing_is_writ
     )
     assert Application.objects.count() == ApplicationDocument.objects.count() == 0
     assert not Path(settings.JUZHU_UPLOAD_ROOT).exists()
+
+
+def _nothing_written(settings: Any) -> None:
+    assert Application.objects.count() == ApplicationDocument.objects.count() == 0
+    assert not AuditEvent.objects.filter(code="application.received").exists()
+    assert not Path(settings.JUZHU_UPLOAD_ROOT).exists()  # no file stored
+
+
+def test_an_online_first_issue_the_day_before_six_months_is_refused_with_the_date(clerk, settings) -> None:
+    """Refused at once, not received as "materials complete": acceptance would refuse it today."""
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 7))  # six months complete on 2026-07-07
+    with pytest.raises(NotEligible) as exc:  # on DAY, 2026-07-06
+        _submit(uploads=[Upload("identity_card", "id.png", PNG), Upload("labour_contract", "c.pdf", PDF)])
+    assert exc.value.kind == "invalid"  # 422
+    assert [r.as_dict("en") for r in exc.value.reasons] == [
+        {
+            "rule": "LH-3.1-registered-6m",
+            "code": "registered-too-short",
+            "message": "Registered for less than 6 months (since 2026-01-07); eligible from 2026-07-07.",
+            "field": "registration_date",
+            "earliest": "2026-07-07",
+        }
+    ]
+    _nothing_written(settings)
+
+
+def test_an_online_first_issue_on_the_first_eligible_day_is_received(clerk) -> None:
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 7))
+    with today_is(date(2026, 7, 7)):
+        app = online.application_submit_online(
+            kind="first_issue",
+            identity_number=WANG,
+            name="王小明",
+            police_station=STATION,
+            uploads=[Upload("identity_card", "id.png", PNG)],
+        )
+    assert (app.status, app.submitted_on) == (AppStatus.RECEIVED, date(2026, 7, 7))
+
+
+def test_the_tour_registering_today_and_applying_online_is_refused_with_the_date(clerk, settings) -> None:
+    """README tour: the clerk registers a new person, who then applies online the same day."""
+    registered(clerk, number=WANG, registered_on=DAY)
+    with pytest.raises(NotEligible) as exc:
+        _submit()
+    assert [(r.rule, r.earliest) for r in exc.value.reasons] == [("LH-3.1-registered-6m", date(2027, 1, 6))]
+    assert "2027-01-06" in exc.value.zh and "2027-01-06" in exc.value.en
+    _nothing_written(settings)
+
+
+def test_an_online_first_issue_with_a_local_hukou_lists_every_condition_no_document_cures(
+    clerk, settings
+) -> None:
+    local = identity_number(date(1991, 1, 1), place="150802")
+    registered(clerk, number=local, registered_on=date(2026, 5, 1), hukou="150802")
+    with pytest.raises(NotEligible) as exc:
+        _submit(identity_number=local, uploads=[Upload("photo", "me.jpg", JPEG)])  # no condition proof
+    assert [(r.rule, r.earliest) for r in exc.value.reasons] == [
+        ("LH-3.1-hukou", None),
+        ("LH-3.1-registered-6m", date(2026, 11, 1)),
+    ]
+    _nothing_written(settings)
+
+
+def test_a_replacement_online_is_not_judged_on_the_first_issue_conditions(clerk, supervisor) -> None:
+    """LH-3.1 is judged for a first issue only; a holder who re-registered recently may replace a card."""
+    issued_permit(clerk, supervisor, number=WANG, registered_on=date(2025, 1, 6), issued_on=date(2025, 7, 10))
+    registered(clerk, number=WANG, registered_on=date(2026, 6, 1))
+    app = _submit(kind="reissue", reissue_reason="lost")
+    assert app.kind == "reissue"
 
 
 def test_the_size_limit_is_inclusive(clerk, settings) -> None:

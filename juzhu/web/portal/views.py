@@ -469,7 +469,8 @@ def _stages(app: Application, notice: Notice | None, lang: Lang) -> list[dict[st
                 "label": _pick(APP_STATUS_LABELS[AppStatus.REFUSED], lang),
                 "on": app.decided_on,
                 "done": True,
-                "rule": rule[AppAction.REFUSE],
+                # The rule the refusal cited; the lifecycle's for a refusal recorded before it was stored.
+                "rule": app.decision_rule or rule[AppAction.REFUSE],
                 "reason": app.decision_reason,
             }
         )

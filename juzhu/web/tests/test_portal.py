@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings: Any, tmp_path: Path) -> None:
+def _setup(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.JUZHU_UPLOAD_ROOT = tmp_path / "uploads"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # the lookup throttle counts in the cache: each test starts from zero
+    yield
+    cache.clear()  # and leaves no block behind for later tests in this process (the browser tests)
 
 
 @pytest.fixture
@@ -285,6 +288,56 @@ def test_the_counters_refusals_show_on_the_form(client: Client, wang: str) -> No
     assert again.status_code == 409 and 'data-rule="LH-3.2-issue-15d"' in _html(again)
 
 
+def test_applying_the_day_before_six_months_shows_the_reason_and_the_date_in_place(
+    client: Client, clerk: Any
+) -> None:
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 7))  # six months complete on 2026-07-07
+    response = _apply(client, on=date(2026, 7, 6))
+    assert response.status_code == 422
+    html, text = _html(response), _text(response)
+    assert 'data-testid="problem"' in html and 'data-rule="LH-3.1-registered-6m"' in html
+    reasons = html.split('data-testid="problem"')[1].split("</ul>")[0]
+    assert (
+        "居住登记未满6个月" in reasons
+        and "自2026-07-07起可申领" in reasons
+        and "LH-3.1-registered-6m" in reasons
+    )
+    assert "材料已齐全" not in text and 'data-testid="reselect-files"' not in html
+    assert 'id="id_identity_number"' in html  # the form, in place, to try again from that date
+    assert Application.objects.count() == ApplicationDocument.objects.count() == 0
+    assert not Path(django_settings.JUZHU_UPLOAD_ROOT).exists()
+    with today_is(date(2026, 7, 6)):
+        en = client.post(
+            "/apply/",
+            {
+                "identity_number": WANG,
+                "name": "王小明",
+                "kind": "first_issue",
+                "police_station": STATION,
+                "file_identity_card": SimpleUploadedFile("id.png", PNG, content_type="image/png"),
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert en.status_code == 422 and "eligible from 2026-07-07" in _html(en)
+
+
+def test_applying_on_the_first_eligible_day_is_received(client: Client, clerk: Any) -> None:
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 7))
+    assert _apply(client, on=date(2026, 7, 7)).status_code == 302
+    assert Application.objects.get().submitted_on == date(2026, 7, 7)
+
+
+def test_the_tour_registering_today_then_applying_online_is_refused_with_the_date(
+    client: Client, clerk: Any
+) -> None:
+    """README tour: the clerk registers a new identity number and the person applies online that day."""
+    registered(clerk, number=WANG, registered_on=DAY)
+    response = _apply(client)
+    assert response.status_code == 422
+    assert "自2027-01-06起可申领" in _html(response)
+    assert Application.objects.count() == 0
+
+
 def test_a_reissue_needs_a_permit_and_a_reason(client: Client, wang: str) -> None:
     response = _apply(client, kind="reissue", reissue_reason="", file_photo=None)
     assert response.status_code == 422 and "reissue_reason" in _text(response).split("需更正")[1]
@@ -486,6 +539,17 @@ def test_a_refusal_shows_its_reason(client: Client, wang: str, supervisor: Any) 
     _look_up(client, app.number, WANG)
     html = _html(client.get("/progress/"))
     assert 'data-status="refused"' in html and "劳动合同为伪造" in html and "LH-3.1-condition" in html
+
+
+def test_a_refusal_cites_the_rule_it_was_decided_on(client: Client, wang: str, supervisor: Any) -> None:
+    app = _submitted(client)
+    with today_is(DAY):
+        services.application_refuse(
+            actor=supervisor, application_id=app.pk, reason="材料系伪造", rule="N-9-materials"
+        )
+    _look_up(client, app.number, WANG)
+    refused = _html(client.get("/progress/")).split('data-testid="stage-refused"')[1].split("</li>")[0]
+    assert "材料系伪造" in refused and "N-9-materials" in refused and "LH-3.1-condition" not in refused
 
 
 def test_supplement_before_the_notice_is_a_409(client: Client, wang: str) -> None:

@@ -467,6 +467,93 @@ def test_refusal_needs_a_reason(as_supervisor: Client, clerk: User) -> None:
     assert "提供的劳动合同系伪造" in html(done) and status_of(app) == "refused"
 
 
+def _selected_refusal_rule(body: str) -> str:
+    select = body.split('data-testid="refuse-rule"')[1].split("</select>")[0]
+    found = re.findall(r'<option value="([^"]+)" selected>', select)
+    assert len(found) == 1, select
+    return found[0]
+
+
+def test_the_refuse_form_offers_the_rules_a_refusal_may_cite(as_supervisor: Client, clerk: User) -> None:
+    app = accepted(clerk)
+    page = html(as_supervisor.get(f"/hall/applications/{app.pk}/"))
+    select = page.split('data-testid="refuse-rule"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]+)"', select) == [
+        "LH-3.1-condition",
+        "LH-3.1-registered-6m",
+        "LH-3.1-hukou",
+        "LH-3.1-identity",
+        "N-9-materials",
+    ]
+    assert "居住登记未满半年 · LH-3.1-registered-6m" in select
+    assert _selected_refusal_rule(page) == "LH-3.1-condition"
+    english = html(as_supervisor.get(f"/hall/applications/{app.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Registered for less than six months · LH-3.1-registered-6m" in english
+
+
+def test_a_refusal_cites_the_chosen_rule_on_the_case_page(as_supervisor: Client, clerk: User) -> None:
+    app = accepted(clerk)
+    done = as_supervisor.post(
+        f"/hall/applications/{app.pk}/refuse/", {"reason": "材料系伪造", "rule": "N-9-materials"}, **HTMX
+    )
+    assert done.status_code == 200 and status_of(app) == "refused"
+    reason = html(done).split('data-testid="decision-reason"')[1].split("</dd>")[0]
+    assert "材料系伪造" in reason and "N-9-materials" in reason and "LH-3.1-condition" not in reason
+    row = html(done).split('data-code="application.refused"')[1].split("</tr>")[0]
+    assert "N-9-materials" in row
+    assert Application.objects.get(pk=app.pk).decision_rule == "N-9-materials"
+
+
+def test_a_refusal_citing_an_unknown_rule_is_refused_naming_rule(as_supervisor: Client, clerk: User) -> None:
+    app = accepted(clerk)
+    response = as_supervisor.post(
+        f"/hall/applications/{app.pk}/refuse/", {"reason": "x", "rule": "LH-3.2-fees"}, **HTMX
+    )
+    assert response.status_code == 422 and "rule" in html(response).split("需更正")[1]
+    assert 'id="refuse-rule" name="rule" data-testid="refuse-rule" aria-invalid="true"' in html(response)
+    assert status_of(app) == "accepted"
+
+
+def test_acceptance_refused_as_not_eligible_preselects_its_rule_in_the_refuse_form(
+    as_supervisor: Client, clerk: User
+) -> None:
+    registered(clerk, number=WANG, registered_on=date(2026, 2, 1))  # six months complete on 2026-08-01
+    with today_is(ACCEPTED):
+        app = services.application_submit(
+            actor=clerk,
+            kind=CaseKind.FIRST_ISSUE,
+            identity_number=WANG,
+            police_station="150802001",
+            documents=FIRST_DOCS,
+        )
+        response = as_supervisor.post(f"/hall/applications/{app.pk}/accept/", **HTMX)
+    assert response.status_code == 422
+    body = html(response)
+    assert 'data-rule="LH-3.1-registered-6m"' in body and "自2026-08-01起可申领" in body
+    assert _selected_refusal_rule(body) == "LH-3.1-registered-6m"
+
+
+def test_the_notice_is_refused_in_place_before_six_months_of_registration(
+    as_clerk: Client, clerk: User
+) -> None:
+    registered(clerk, number=WANG, registered_on=date(2025, 9, 3))  # six months complete on 2026-03-03
+    with today_is(ACCEPTED):
+        app = services.application_submit(
+            actor=clerk,
+            kind=CaseKind.FIRST_ISSUE,
+            identity_number=WANG,
+            police_station="150802001",
+            documents=["identity_card"],
+        )
+        refused = as_clerk.post(f"/hall/applications/{app.pk}/notify/", **HTMX)
+    assert refused.status_code == 422
+    assert 'data-rule="LH-3.1-registered-6m"' in html(refused) and "自2026-03-03起可申领" in html(refused)
+    assert not Notice.objects.exists() and status_of(app) == "received"
+    with today_is(date(2026, 3, 3)):
+        assert as_clerk.post(f"/hall/applications/{app.pk}/notify/", **HTMX).status_code == 200
+    assert Notice.objects.filter(application=app).exists()
+
+
 def _reissue_case(clerk: User, supervisor: User) -> Application:
     permit = issued_permit(clerk, supervisor, number=WANG, registered_on=date(2025, 8, 1), issued_on=ACCEPTED)
     with today_is(date(2026, 4, 7)):

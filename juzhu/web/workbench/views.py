@@ -178,7 +178,24 @@ def _case_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "notice": queries.notice_of(app),
         "events": [{"e": e, "old": _pairs(e.old), "new": _pairs(e.new)} for e in queries.audit_events(app)],
         "today": clock.today(),
+        "refusal_rules": [(r.rule, r.en if lang == "en" else r.zh) for r in services.REFUSAL_RULES],
+        "refusal_rule": services.REFUSAL_RULE_DEFAULT,
+        # The rule a refusal cites: the one stored, or (before it was stored) the lifecycle's.
+        "decision_rule": app.decision_rule or services.REFUSAL_RULE_DEFAULT,
     }
+
+
+def _refusal_rule_after(action: str, problem: Problem, request: HttpRequest) -> str | None:
+    """The rule to preselect in the refuse form after a refusal of ``action``.
+
+    Accepting (or notifying) a first issue that is not eligible: its first unmet condition, so the
+    supervisor refuses citing it.  A refusal itself refused: the rule that was chosen.
+    """
+    known = {r.rule for r in services.REFUSAL_RULES}
+    if problem.code == "not-eligible" and problem.rule in known:
+        return problem.rule
+    chosen = request.POST.get("rule", "")
+    return chosen if action == "refuse" and chosen in known else None
 
 
 def _pairs(values: Any) -> str:
@@ -241,7 +258,10 @@ def _perform(request: HttpRequest, app: Application, action: str) -> tuple[str |
         return tr("已审核通过。", "Approved."), p
     if action == "refuse":
         reason = request.POST.get("reason", "")[:500]
-        _, p = attempt(request, services.application_refuse, actor=user, application_id=app.pk, reason=reason)
+        rule = request.POST.get("rule", "") or services.REFUSAL_RULE_DEFAULT
+        _, p = attempt(
+            request, services.application_refuse, actor=user, application_id=app.pk, reason=reason, rule=rule
+        )
         return tr("已决定不予办理。", "Refused."), p
     if action == "fee":
         raw = request.POST.get("amount", "").strip()
@@ -284,6 +304,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     ctx = _case_context(request, fresh)
     ctx["done"] = done if problem is None else None
     ctx["failed_action"] = action if problem is not None else None
+    if problem is not None:
+        ctx["refusal_rule"] = _refusal_rule_after(action, problem, request) or ctx["refusal_rule"]
     template = "web/workbench/_case_panel.html" if _htmx(request) else "web/workbench/case.html"
     return page(request, template, ctx, problem=problem)
 
