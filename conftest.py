@@ -30,6 +30,14 @@ def _upload_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Non
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache (the lookup throttle counts in it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Test users' passwords need no slow PBKDF2 hash (sign-in still checks them)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
