@@ -36,7 +36,7 @@ from juzhu.policy.calendar import add_months, add_years
 from juzhu.policy.errors import PolicyError
 from juzhu.policy.materials import CaseKind
 from juzhu.registry import clock, services
-from juzhu.registry.demo import HALL, issue_permit, register_person
+from juzhu.registry.demo import HALL, home_station, issue_permit, register_person
 from juzhu.registry.demo import load_demo as load_register_demo
 from juzhu.registry.models import Permit, Person
 from juzhu.registry.online import Upload, application_submit_online
@@ -242,10 +242,12 @@ def _demo_pdf(text: str) -> bytes:
 
 
 # Online pre-applications (网上预申请): one complete, waiting for the clerk; one without its proof
-# of work, to which the clerk has already sent the one-time notice.
+# of work, to which the clerk has already sent the one-time notice; one without its photo, received
+# today and not yet notified, for the clerk to issue the one-time notice (LH-3.2-one-time-notice).
 ONLINE = [
     ("complete", ["identity_card", "photo", "labour_contract"]),
     ("notified", ["identity_card", "photo"]),
+    ("missing", ["identity_card", "labour_contract"]),
 ]
 
 
@@ -265,7 +267,7 @@ def _online(today: date, clerk: User) -> int:
             with clock.at(submitted):
                 app = application_submit_online(
                     kind=CaseKind.FIRST_ISSUE, identity_number=person.identity_number, name=person.name,
-                    police_station=HALL, uploads=uploads, email=f"applicant{i + 1}@example.cn",
+                    police_station=home_station(person), uploads=uploads, email=f"applicant{i + 1}@example.cn",
                 )  # fmt: skip
             if state == "notified":
                 with clock.at(submitted):

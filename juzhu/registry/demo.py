@@ -22,7 +22,7 @@ from juzhu.policy.calendar import add_months, add_years
 from juzhu.policy.errors import PolicyError
 from juzhu.policy.materials import CaseKind
 from juzhu.registry import clock, services
-from juzhu.registry.models import Application, Permit, Person, PoliceStation
+from juzhu.registry.models import Application, Permit, Person, PoliceStation, ResidenceRegistration
 
 HALL = "150802001"
 STATIONS = [
@@ -148,6 +148,17 @@ def register_person(rng: random.Random, i: int, on: date, clerk: User, **kw: Any
     return Person.objects.get(identity_number=number)
 
 
+def home_station(person: Person) -> str:
+    """The police station of the person's open registration: where the demo files their applications,
+    so the permits (and the station filters of the dashboard and the queue) spread over the stations."""
+    reg = (
+        ResidenceRegistration.objects.filter(person=person, ended_on__isnull=True)
+        .select_related("police_station")
+        .first()
+    )
+    return reg.police_station.code if reg else HALL
+
+
 def _apply(
     person: Person, on: date, clerk: User, docs: list[str], kind: CaseKind = CaseKind.FIRST_ISSUE, **kw: Any
 ) -> Application:
@@ -156,7 +167,7 @@ def _apply(
             actor=clerk,
             kind=kind,
             identity_number=person.identity_number,
-            police_station=HALL,
+            police_station=home_station(person),
             documents=docs,
             **kw,
         )
@@ -204,6 +215,17 @@ def application_notified(rng: random.Random, i: int, today: date, users: dict[st
 def application_accepted(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
     p = register_person(rng, i, add_months(today, -10), users["clerk"])
     on = _days_ago(rng, today, 0, 14)
+    app = _apply(p, on, users["clerk"], FULL)
+    with clock.at(on):
+        services.application_accept(actor=users["clerk"], application_id=app.pk)
+
+
+def application_overdue(rng: random.Random, i: int, today: date, users: dict[str, User]) -> None:
+    # Accepted 25 to 28 days ago and not yet issued: past its 15-day due date (LH-3.2-issue-15d) by
+    # 10 days or more, so even a due date moved by the longest holiday (9 days) is past, and the
+    # queue shows an "overdue" badge.
+    p = register_person(rng, i, add_months(today, -10), users["clerk"])
+    on = _days_ago(rng, today, 25, 28)
     app = _apply(p, on, users["clerk"], FULL)
     with clock.at(on):
         services.application_accept(actor=users["clerk"], application_id=app.pk)
@@ -346,4 +368,5 @@ _STATES = [
     permit_moved_to_wuyuan,
     permit_reissued,
     permit_replaced,
+    application_overdue,  # last: the people before it, and their random draws, stay as they were
 ]

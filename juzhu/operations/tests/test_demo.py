@@ -11,6 +11,7 @@ from juzhu.employers.models import Employer
 from juzhu.enforcement.models import Case
 from juzhu.entitlements.models import HouseholdLink
 from juzhu.operations.demo import load_demo
+from juzhu.registry.demo import home_station
 from juzhu.registry.models import Application, Permit, PermitHistory, Person
 from juzhu.sharing.models import DepartmentCredential
 
@@ -28,6 +29,12 @@ def test_the_demo_covers_every_state_and_loads_once():
     assert set(PermitHistory.objects.values_list("event", flat=True)) >= {
         "issued", "endorsed", "endorsed_late", "suspended", "address_changed", "replaced", "reissued", "voided",
     }  # fmt: skip
+    accepted = Application.objects.filter(status="accepted")
+    assert any((a.due_on or a.due_nominal) < today for a in accepted)  # the queue's "overdue" badge
+    assert any((a.due_on or a.due_nominal) >= today for a in accepted)
+    for app in Application.objects.select_related("person"):  # filed at the person's own station
+        assert app.police_station.code == home_station(app.person) or app.person.permits.exists()
+    assert Application.objects.values("police_station").distinct().count() > 1
     assert Employer.objects.count() == 3
     assert Case.objects.filter(status="fined").exists()
     assert HouseholdLink.objects.exists()
@@ -45,8 +52,11 @@ def test_the_demo_has_online_applications_with_files_and_holders_to_remind(setti
     settings.JUZHU_UPLOAD_ROOT = tmp_path
     load_demo(date(2026, 11, 26), persons=34)
     online = Application.objects.filter(channel="online")
-    assert sorted(online.values_list("status", flat=True)) == ["notified", "received"]
-    assert ApplicationDocument.objects.filter(application__in=online).count() == 5
+    assert sorted(online.values_list("status", flat=True)) == ["notified", "received", "received"]
+    assert ApplicationDocument.objects.filter(application__in=online).count() == 7
+    # one awaits the clerk's one-time notice: a material missing, no notice yet
+    waiting = [a for a in online.filter(status="received", notice__isnull=True) if "photo" not in a.documents]
+    assert len(waiting) == 1
     assert all((tmp_path / d.storage_name).is_file() for d in ApplicationDocument.objects.all())
     assert Notification.objects.exists()
     assert not Notification.objects.filter(recipient="demo").exists()
