@@ -81,3 +81,20 @@ def test_with_debug_on_a_not_found_shows_in_place_and_the_page_stays(web, settin
     problem.wait_for()
     assert "没有居住登记记录" in problem.inner_text()
     assert page.get_by_role("navigation", name="主导航").is_visible()
+
+
+def test_on_a_phone_the_find_page_the_start_page_and_the_guide_are_no_wider_than_the_screen(phone) -> None:
+    """390 px wide: inputs stay within their container and tables stack or scroll inside their box."""
+    from juzhu.registry.tests.factories import station
+
+    station()
+    staff("c", Role.CLERK)
+    phone.sign_in("c", "x-unused-password-1")
+    page = phone.page
+    for path in ("/hall/find/", "/", "/guide/"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a 390 px phone"
+    page.goto("/hall/find/")
+    box = page.get_by_test_id("find-q").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
