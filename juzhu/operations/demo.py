@@ -106,6 +106,7 @@ def load_demo(today: date, *, persons: int = 200) -> dict[str, Any]:
     counts["household_links"] = _families(today, clerk, supervisor)
     counts["publications"] = _publications(today, supervisor)
     counts["online_applications"] = _online(today, clerk)
+    counts["tour_applicant"] = _tour_applicant(today, clerk)
     counts["reminders_queued"] = _reminders(today, {"clerk": clerk, "supervisor": supervisor})
     return {"loaded": True, **counts}
 
@@ -276,6 +277,25 @@ def _online(today: date, clerk: User) -> int:
         except PolicyError:
             continue
     return made
+
+
+# The README tour's online applicant: registered seven months ago, no application yet.  The number
+# is the libraries' documented test number (born 1990-05-17, 金堂县, Sichuan).
+TOUR_APPLICANT = ("王小明", "510121199005171238")
+
+
+def _tour_applicant(today: date, clerk: User) -> int:
+    name, number = TOUR_APPLICANT
+    if Person.objects.filter(identity_number=number).exists():
+        return 0
+    arrived = add_months(today, -7)
+    with clock.at(arrived):
+        services.residence_register(
+            actor=clerk, identity_number=number, name=name, hukou_division="510121",
+            hukou_address="四川省金堂县赵镇金山街1号", address="临河区新华西街18号", police_station=HALL,
+            arrived_on=arrived,
+        )  # fmt: skip
+    return 1
 
 
 def _reminders(today: date, users: dict[str, User]) -> int:

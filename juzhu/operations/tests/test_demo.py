@@ -60,3 +60,22 @@ def test_the_demo_has_online_applications_with_files_and_holders_to_remind(setti
     assert all((tmp_path / d.storage_name).is_file() for d in ApplicationDocument.objects.all())
     assert Notification.objects.exists()
     assert not Notification.objects.filter(recipient="demo").exists()
+
+
+@pytest.mark.django_db
+def test_the_tours_online_applicant_is_registered_and_may_apply(settings, tmp_path):
+    from juzhu.operations.demo import TOUR_APPLICANT
+    from juzhu.policy.materials import CaseKind
+    from juzhu.registry import clock
+    from juzhu.registry.online import Upload, application_submit_online
+
+    settings.JUZHU_UPLOAD_ROOT = tmp_path
+    today = date(2026, 11, 26)
+    load_demo(today, persons=17)
+    name, number = TOUR_APPLICANT
+    with clock.at(today):
+        app = application_submit_online(
+            kind=CaseKind.FIRST_ISSUE, identity_number=number, name=name, police_station="150802001",
+            uploads=[Upload(doc="photo", name="p.pdf", data=b"%PDF-1.4\n%%EOF\n")],
+        )  # fmt: skip
+    assert app.status == "received"

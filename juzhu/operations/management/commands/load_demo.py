@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from juzhu.operations.demo import DEMO_PARTNERS, load_demo
+from juzhu.operations.demo import DEMO_PARTNERS, TOUR_APPLICANT, load_demo
 from juzhu.registry import clock
 from juzhu.registry.demo import DEMO_USERS
 
@@ -27,3 +27,5 @@ class Command(BaseCommand):
         self.stdout.write("demo accounts (demo only — change before any real use):")
         for username, role, password, token in [*DEMO_USERS, *DEMO_PARTNERS]:
             self.stdout.write(f"  {username:<11} {role:<13} password {password:<22} API token {token}")
+        name, number = TOUR_APPLICANT
+        self.stdout.write(f"online applicant for the tour (registered seven months ago): {name} {number}")
