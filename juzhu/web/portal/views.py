@@ -519,7 +519,10 @@ def _progress_detail(
             "current": current,
             "notice": notice,
             "notice_items": _requirement_rows(notice_requirements(notice), lang, have) if notice else [],
-            "can_supplement": notice is not None and status is AppStatus.NOTIFIED,
+            # Online supplement while the notice's items are not all in (LH-3.2-one-time-notice).
+            "can_supplement": notice is not None
+            and status is AppStatus.NOTIFIED
+            and bool(missing(notice_requirements(notice), have)),
             "preliminary_missing": _requirement_rows(still, lang),
             "uploads": [
                 {"row": u, "label": doc_label(Doc(u.doc), lang)}

@@ -138,7 +138,7 @@ def test_the_guide_in_english(client: Client) -> None:
 # --------------------------------------------------------------------------- self-check
 
 
-def _check(client: Client, on: date, htmx: bool = False, **overrides: Any) -> Any:
+def _check(client: Client, on: date, htmx: bool = False, lang: str = "", **overrides: Any) -> Any:
     data: dict[str, Any] = {
         "hukou_division": "510121",
         "registration_date": "2026-01-05",
@@ -148,6 +148,8 @@ def _check(client: Client, on: date, htmx: bool = False, **overrides: Any) -> An
     }
     data.update(overrides)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    if lang:
+        headers["HTTP_ACCEPT_LANGUAGE"] = lang
     with today_is(on):
         return client.post("/check/", data, **headers)
 
@@ -172,6 +174,10 @@ def test_on_the_last_day_before_six_months_the_check_names_the_rule_and_the_earl
     assert 'data-testid="check-earliest"' in html and "2026-07-05" in html
     # Documents to bring: the photo is still missing.
     assert re.search(r'data-testid="check-missing">[^<]*还需准备[^<]*: 本人近期相片', html)
+    assert 'href="/apply/"' not in html.split('data-testid="check-result"')[1]  # not yet: no link to apply
+    english = _html(_check(client, date(2026, 7, 4), lang="en"))
+    result = english.split('data-testid="check-result"')[1].split("</section>")[0]
+    assert re.findall(r"[\u3000-\u303f\uff00-\uffef]", result) == []  # no Chinese punctuation in English
 
 
 def test_on_the_first_good_day_the_check_says_eligible_and_lists_the_documents(client: Client) -> None:
@@ -445,7 +451,9 @@ def test_notice_supplement_accept_and_issue_as_the_applicant_sees_them(
     assert ok.status_code == 302
     app.refresh_from_db()
     assert app.documents == ["identity_card", "labour_contract", "photo"]
-    assert "补正材料已提交" in _html(client.get("/progress/"))
+    html = _html(client.get("/progress/"))
+    assert "补正材料已提交" in html
+    assert 'data-testid="supplement-form"' not in html  # every item of the notice is in
     accepted_on = date(2026, 7, 6)  # + 15 days (T-count) = Tue 2026-07-21, a working day
     with today_is(accepted_on):
         services.application_accept(actor=clerk, application_id=app.pk)
