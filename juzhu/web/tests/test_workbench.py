@@ -331,6 +331,10 @@ def test_accept_by_htmx_starts_the_clock_and_rerenders_the_panel(as_clerk: Clien
     assert "15日发证时限开始计算" in body and "2026-03-17" in body
     assert 'data-code="application.accepted"' in body
     assert status_of(app) == "accepted"
+    # The audit trail in words: the event, the status change and the due date, no stored codes.
+    row = body.split('data-code="application.accepted"')[1].split("</tr>")[0]
+    assert "受理" in row and "状态：已收件 → 状态：已受理" in row and "发证期限：2026-03-17" in row
+    assert "application.accepted" not in row and "'status'" not in row
 
 
 def test_the_issue_limit_in_the_text_follows_the_policy(

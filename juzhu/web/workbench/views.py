@@ -23,12 +23,13 @@ from juzhu.accounts.selectors import staff_read
 from juzhu.enforcement.selectors import case_get
 from juzhu.policy.errors import NotFound
 from juzhu.policy.identity import identity_mask
-from juzhu.policy.lifecycle import AppStatus
+from juzhu.policy.lifecycle import APP_STATUS_LABELS, AppStatus
+from juzhu.policy.materials import Doc, doc_label
 from juzhu.printing.pdf import card_pdf, decision_pdf, notice_pdf, receipt_pdf
 from juzhu.registry import clock, services
 from juzhu.registry.models import Application, ApplicationDocument, FeeReceipt, Notice, PoliceStation
 from juzhu.registry.selectors import application_get, jurisdiction, permit_get_by_number
-from juzhu.web.i18n import request_lang, tr
+from juzhu.web.i18n import lang, request_lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
 from juzhu.web.workbench import queries
 from juzhu.workcal.selectors import work_calendar
@@ -176,7 +177,10 @@ def _case_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "fee": fee,
         "fee_chargeable": fee.due and fee.receipt is None and not closed,
         "notice": queries.notice_of(app),
-        "events": [{"e": e, "old": _pairs(e.old), "new": _pairs(e.new)} for e in queries.audit_events(app)],
+        "events": [
+            {"e": e, "label": _event_label(e.code), "old": _pairs(e.old), "new": _pairs(e.new)}
+            for e in queries.audit_events(app)
+        ],
         "today": clock.today(),
         "refusal_rules": [(r.rule, r.en if lang == "en" else r.zh) for r in services.REFUSAL_RULES],
         "refusal_rule": services.REFUSAL_RULE_DEFAULT,
@@ -198,13 +202,71 @@ def _refusal_rule_after(action: str, problem: Problem, request: HttpRequest) -> 
     return chosen if action == "refuse" and chosen in known else None
 
 
+# What a clerk reads in the audit trail: the event and the changed values in words, not the stored codes.
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    "application.received": ("收件", "received"),
+    "application.notified": ("出具一次性告知书", "one-time notice issued"),
+    "application.supplemented": ("补正材料", "documents added"),
+    "application.accepted": ("受理", "accepted"),
+    "application.approved": ("审核通过", "approved"),
+    "application.refused": ("不予受理/不予发证", "refused"),
+    "application.issued": ("发证", "issued"),
+    "fee.charged": ("收取工本费", "card fee charged"),
+    "permit.issued": ("签发居住证", "permit issued"),
+}
+AUDIT_KEYS: dict[str, tuple[str, str]] = {
+    "status": ("状态", "status"),
+    "documents": ("材料", "documents"),
+    "kind": ("事项", "kind"),
+    "channel": ("渠道", "channel"),
+    "notice": ("告知书", "notice"),
+    "items": ("告知事项", "items"),
+    "accepted_on": ("受理日期", "accepted on"),
+    "due_on": ("发证期限", "due on"),
+    "reason": ("理由", "reason"),
+    "rule": ("依据", "rule"),
+    "amount": ("金额", "amount"),
+    "receipt": ("票据", "receipt"),
+    "number": ("编号", "number"),
+    "permit": ("居住证", "permit"),
+    "uploads": ("上传文件", "files uploaded"),
+    "proxy_relation": ("代办关系", "proxy"),
+    "contact_phone": ("联系电话", "phone"),
+    "contact_email": ("电子邮箱", "e-mail"),
+}
+
+
+def _audit_value(key: str, value: Any) -> str:
+    if key == "status" and value in AppStatus.__members__.values():
+        return tr(*APP_STATUS_LABELS[AppStatus(value)])
+    if key == "documents" and isinstance(value, list):
+        return tr("、", ", ").join(
+            doc_label(Doc(d), lang()) if d in Doc.__members__.values() else str(d) for d in value
+        )
+    if key == "uploads" and isinstance(value, list):
+        return str(len(value))  # the files themselves are listed beside the checklist
+    if key == "kind" and value in queries.KIND_LABELS:
+        return tr(*queries.KIND_LABELS[value])
+    if key == "channel" and value in queries.CHANNEL_LABELS:
+        return tr(*queries.CHANNEL_LABELS[value])
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
 def _pairs(values: Any) -> str:
-    """An audit event's old/new values as one line (a stored key may be named ``items``, so not in the template)."""
+    """An audit event's old/new values as one line in words; empty values are left out."""
     if not isinstance(values, dict):
         return ""
-    return "; ".join(
-        f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in values.items()
+    return tr("；", "; ").join(
+        f"{tr(*AUDIT_KEYS.get(k, (k, k)))}{tr('：', ': ')}{_audit_value(k, v)}"
+        for k, v in values.items()
+        if v not in ("", None, [], {})
     )
+
+
+def _event_label(code: str) -> str:
+    return tr(*EVENT_LABELS[code]) if code in EVENT_LABELS else code
 
 
 def _load(request: HttpRequest, pk: int) -> tuple[Application | None, Problem | None]:
