@@ -507,8 +507,8 @@ def test_contact_typed_online_is_kept_on_the_application_and_shown_to_staff(
     with today_is(DAY):
         response = staff_client.get(f"/hall/applications/{app.pk}/")
     assert response.status_code == 200
-    shown = _html(response).split('data-testid="online-contact"')[1].split("</section>")[0]
-    assert "网上填写的联系方式" in shown and "13900001111" in shown and "wang@example.cn" in shown
+    shown = _html(response).split("网上填写的联系方式")[1].split("</dd>")[0]  # among the application's facts
+    assert 'data-testid="online-contact"' in shown and "13900001111" in shown and "wang@example.cn" in shown
 
 
 # --------------------------------------------------------------------------- throttle
