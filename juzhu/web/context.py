@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from juzhu.accounts.models import Role
 from juzhu.accounts.selectors import staff_profile
+from juzhu.registry.selectors import jurisdiction
 from juzhu.web.i18n import request_lang
 
 PUBLIC_NAV = [
@@ -50,4 +51,6 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         "staff_profile": profile,
         "role_label": "" if profile is None else ROLE_LABELS.get(profile.role, ("", ""))[lang == "en"],
         "ui_lang": lang,
+        # The jurisdiction's named thresholds, for sentences that state them (never typed in a template).
+        "policy": jurisdiction(),
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.contrib.auth.models import User
@@ -572,3 +573,23 @@ def test_the_registration_form_says_the_declaration_period_of_the_parameters(
 def test_a_person_id_too_large_for_the_database_is_a_404(client: Client, clerk: User) -> None:
     client.force_login(clerk)
     assert client.get("/hall/persons/" + "9" * 25 + "/").status_code == 404
+
+
+def test_the_proxy_hint_states_the_parameters_ages(client: Client, clerk: User, supervisor: User) -> None:
+    from dataclasses import replace
+
+    from juzhu.policy.parameters import LINHE
+
+    permit = issued_permit(
+        clerk, supervisor, number=identity_number(date(1990, 5, 17)), registered_on=date(2025, 8, 1),
+        issued_on=date(2026, 3, 2),
+    )  # fmt: skip
+    client.force_login(clerk)
+    assert (
+        "未满16周岁、行动不便的老年人（60周岁以上）"
+        in client.get(f"/hall/persons/{permit.person_id}/apply/").content.decode()
+    )
+    other = replace(LINHE, proxy_minor_age=14, elderly_age=65)
+    with patch("juzhu.web.context.jurisdiction", return_value=other):
+        body = client.get(f"/hall/persons/{permit.person_id}/apply/").content.decode()
+    assert "未满14周岁、行动不便的老年人（65周岁以上）" in body
