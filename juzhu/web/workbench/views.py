@@ -258,10 +258,13 @@ def _pairs(values: Any) -> str:
     """An audit event's old/new values as one line in words; empty values are left out."""
     if not isinstance(values, dict):
         return ""
+    # In a fixed order (PostgreSQL's jsonb keeps no insertion order): the known keys first.
+    order = {k: i for i, k in enumerate(AUDIT_KEYS)}
+    keys = sorted(values, key=lambda k: (order.get(k, len(order)), k))
     return tr("；", "; ").join(
-        f"{tr(*AUDIT_KEYS.get(k, (k, k)))}{tr('：', ': ')}{_audit_value(k, v)}"
-        for k, v in values.items()
-        if v not in ("", None, [], {})
+        f"{tr(*AUDIT_KEYS.get(k, (k, k)))}{tr('：', ': ')}{_audit_value(k, values[k])}"
+        for k in keys
+        if values[k] not in ("", None, [], {})
     )
 
 
