@@ -130,12 +130,12 @@ CROSS JOIN LATERAL (
 
 _PERSONS = f"""
 INSERT INTO registry_person (id, identity_number, name, sex, ethnicity, birth_date, hukou_division,
-                             hukou_address, photo_ref, phone, limited_mobility, disabled, created)
+                             hukou_address, photo_ref, phone, email, limited_mobility, disabled, created)
 SELECT a.id, b.body || {_check_char("ck.c")},
        ({_array(SURNAMES)})[a.id %% {len(SURNAMES)} + 1]
        || ({_array(GIVEN)})[(a.id / {len(SURNAMES)}) %% {len(GIVEN)} + 1],
        CASE WHEN a.seq3 %% 2 = 1 THEN 'M' ELSE 'F' END, '汉族', a.birth, a.div,
-       '户籍地某街' || (a.id %% 300 + 1) || '号', '', '', a.id %% 97 = 0, a.id %% 89 = 0, now()
+       '户籍地某街' || (a.id %% 300 + 1) || '号', '', '', '', a.id %% 97 = 0, a.id %% 89 = 0, now()
 FROM (
     SELECT id, date '1960-01-01' + (id %% 18250)::int AS birth, (id / 18250) %% 1000 AS seq3,
            id %% {len(HUKOU_DIVISIONS)} + 1 AS div_i,
