@@ -15,8 +15,10 @@ import hashlib
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -185,6 +187,34 @@ def _store(data: bytes) -> tuple[str, str]:
         os.chmod(tmp, settings.FILE_UPLOAD_PERMISSIONS or 0o640)
         os.replace(tmp, path)
     return sha, rel
+
+
+# A file younger than this may belong to a request still in flight (written, not yet committed).
+ORPHAN_MIN_AGE = timedelta(days=1)
+
+
+def uploads_orphans_remove(*, now: float | None = None, min_age: timedelta = ORPHAN_MIN_AGE) -> int:
+    """Delete stored files that no upload row names and that are older than ``min_age``.
+
+    Left by requests that wrote their files and then rolled back (``_store``).  The store is
+    walked one two-character folder at a time, so memory stays bounded by one folder's names.
+    """
+    root = Path(settings.JUZHU_UPLOAD_ROOT)
+    if not root.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - min_age.total_seconds()
+    removed = 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        named = set(
+            ApplicationDocument.objects.filter(storage_name__startswith=f"{folder.name}/").values_list(
+                "storage_name", flat=True
+            )
+        )
+        for path in folder.iterdir():
+            if path.is_file() and f"{folder.name}/{path.name}" not in named and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def upload_path(upload: ApplicationDocument) -> Path:

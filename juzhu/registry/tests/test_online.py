@@ -318,3 +318,26 @@ def test_supplement_online_only_after_the_notice_and_only_its_items(clerk, super
     assert event.actor is None and event.rule == "LH-3.2-one-time-notice"
     assert event.new["documents"] == ["identity_card", "photo", "tenancy_contract"]
     assert ApplicationDocument.objects.filter(application=app).count() == 3
+
+
+def test_files_no_upload_names_are_removed_once_a_day_old(clerk, settings) -> None:
+    """A request that stored its files and then rolled back leaves them unnamed: the daily run removes them."""
+    import os
+
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    app = _submit()
+    root = Path(settings.JUZHU_UPLOAD_ROOT)
+    kept = {r.storage_name for r in ApplicationDocument.objects.filter(application=app)}
+    orphan = root / "ab" / ("ab" + "0" * 62)
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(PNG)
+    now = orphan.stat().st_mtime
+    day = online.ORPHAN_MIN_AGE.total_seconds()
+    for rel in kept:  # the named files are as old as the orphan: age alone never removes them
+        os.utime(root / rel, (now - 2 * day, now - 2 * day))
+    os.utime(orphan, (now - day + 60, now - day + 60))
+    assert online.uploads_orphans_remove(now=now) == 0  # a minute short of a day: it may be in flight
+    os.utime(orphan, (now - day - 60, now - day - 60))
+    assert online.uploads_orphans_remove(now=now) == 1
+    assert not orphan.exists()
+    assert all((root / rel).is_file() for rel in kept)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from juzhu.employers.services import employment_deadlines_settle
 from juzhu.notifications.services import outbox_send, reminders_enqueue
 from juzhu.registry import clock
+from juzhu.registry.online import uploads_orphans_remove
 from juzhu.registry.services import permits_sweep
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     help = (
         "The daily run: store deadlines whose year's calendar is now known, and suspend overdue permits "
         "(LH-3.2-endorse-overdue, LH-4-employer-report-5wd), then queue and send the endorsement "
-        "reminders (LH-3.2-endorse-window). Safe to re-run."
+        "reminders (LH-3.2-endorse-window), and remove uploaded files no application names. Safe to re-run."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,3 +38,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"reminders {queued.on}: {queued.queued} queued, {sent.sent} sent, {sent.failed} failed"
         )
+        # Files left by online requests that rolled back after storing them (juzhu.registry.online).
+        self.stdout.write(f"uploads: {uploads_orphans_remove()} unreferenced files removed")
