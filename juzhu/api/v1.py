@@ -17,6 +17,7 @@ from juzhu.api.errors import request_lang
 from juzhu.api.idempotency import run_idempotent
 from juzhu.policy import deadlines as policy_deadlines
 from juzhu.policy import divisions
+from juzhu.policy.calendar import INPUT_DATE_MAX, INPUT_DATE_MIN
 from juzhu.policy.eligibility import ApplicantFacts, conditions_from, eligibility_check
 from juzhu.policy.errors import Lang
 from juzhu.policy.identity import identity_mask
@@ -40,11 +41,7 @@ public = Router(auth=None)
 DocCode = Literal[tuple(d.value for d in Doc)]  # type: ignore[valid-type]
 KindCode = Literal["first_issue", "replacement", "reissue"]
 
-# Dates a client sends are bounded, so that the rules' arithmetic on them (15 days, six months, a
-# year) never leaves Python's date range: a year like 9999 is a typing error, refused with a 422
-# naming the field, not a 500.  The bounds are input sanity, not policy.
-INPUT_DATE_MIN = date(1900, 1, 1)
-INPUT_DATE_MAX = date(2999, 12, 31)
+# Dates a client sends are bounded (juzhu.policy.calendar.INPUT_DATE_MIN/MAX): 422, never a 500.
 InDate = Annotated[date, Field(ge=INPUT_DATE_MIN, le=INPUT_DATE_MAX)]
 
 

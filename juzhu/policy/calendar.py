@@ -17,6 +17,12 @@ import chinese_calendar
 
 from juzhu.policy.errors import CalendarUnknown
 
+# The dates a person may type into any form or API field.  The rules' arithmetic on a date (15 days,
+# six months, a year, a month's end) must never leave Python's ``date`` range: a year like 9999 is a
+# typing error, refused naming its field, not a 500.  Input sanity, shared by every entry point.
+INPUT_DATE_MIN = date(1900, 1, 1)
+INPUT_DATE_MAX = date(2999, 12, 31)
+
 
 @dataclass(frozen=True)
 class WorkCalendar:

@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from juzhu.enforcement import services as enforcement
 from juzhu.enforcement.selectors import case_get
 from juzhu.policy import divisions
+from juzhu.policy.calendar import INPUT_DATE_MAX, INPUT_DATE_MIN
 from juzhu.policy.errors import InvalidInput, NotFound
 from juzhu.policy.lifecycle import APP_STATUS_LABELS, PERMIT_EVENT_LABELS, PERMIT_STATUS_LABELS, AppStatus
 from juzhu.policy.materials import (
@@ -64,9 +65,6 @@ WINDOW_LABELS: dict[str, tuple[str, str]] = {
     "undecided": ("该年节假日安排未录入，暂无法判断", "undecided: that year's holidays are not entered"),
     "void": ("已作废", "void"),
 }
-# Input sanity, not policy (as the API's InDate): arithmetic on a date never leaves Python's range.
-INPUT_DATE_MIN = date(1900, 1, 1)
-INPUT_DATE_MAX = date(2999, 12, 31)
 
 
 def pair(labels: dict[str, tuple[str, str]], key: str) -> str:

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from juzhu.accounts.selectors import staff_require
+from juzhu.policy.calendar import INPUT_DATE_MAX, INPUT_DATE_MIN
 from juzhu.policy.lifecycle import PermitEvent, PermitStatus
 from juzhu.registry import clock
 from juzhu.registry.selectors import jurisdiction
@@ -27,9 +28,9 @@ from juzhu.web.i18n import tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-# The years a month may be asked in: the same bound as every other date input (juzhu.api.v1
-# INPUT_DATE_MIN/MAX), so that a month's end and a range's months stay within ``date``.
-YEAR_MIN, YEAR_MAX = 1900, 2999
+# The years a month may be asked in: the bound of every date input, so that a month's end and a
+# range's months stay within ``date``.
+YEAR_MIN, YEAR_MAX = INPUT_DATE_MIN.year, INPUT_DATE_MAX.year
 DATE_RULE = "T-zone"  # all dates are local dates (Asia/Shanghai); a month is asked as YYYY-MM
 SCOPE_RULE = "N-17-confidentiality"  # staff read only their jurisdiction's records
 

@@ -11,12 +11,8 @@ from datetime import date
 
 from django.http import HttpRequest, QueryDict
 
+from juzhu.policy.calendar import INPUT_DATE_MAX, INPUT_DATE_MIN
 from juzhu.web.pages import Problem
-
-# The same input bound as the API (juzhu.api.v1) and the counter: the calendar arithmetic on a date
-# (due days, anniversaries) must stay within ``date``; a year beyond is a typing error, not a case.
-INPUT_DATE_MIN = date(1900, 1, 1)
-INPUT_DATE_MAX = date(2999, 12, 31)
 
 
 def is_htmx(request: HttpRequest) -> bool:

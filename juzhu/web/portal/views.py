@@ -21,6 +21,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from juzhu.policy import divisions
+from juzhu.policy.calendar import INPUT_DATE_MAX, INPUT_DATE_MIN
 from juzhu.policy.eligibility import ApplicantFacts, Eligibility, eligibility_check
 from juzhu.policy.errors import Lang
 from juzhu.policy.fees import fee_for
@@ -53,9 +54,6 @@ SESSION_KEY = "portal_application"
 THROTTLE_SCOPE = "portal-progress"  # failed progress lookups are counted under this name
 APPLY_THROTTLE_SCOPE = "portal-apply"  # online applications naming nobody registered
 ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
-# Input sanity, not policy (as the API's InDate): a year like 9999 is a typing error.
-INPUT_DATE_MIN = date(1900, 1, 1)
-INPUT_DATE_MAX = date(2999, 12, 31)
 _DIVISION = re.compile(r"^\d{6}$")
 
 
