@@ -24,6 +24,13 @@ def tr(zh: str, en: str) -> str:
     return en if lang() == "en" else zh
 
 
+def label(pair: tuple[str, str] | None, default: str = "") -> str:
+    """A (zh, en) label pair, as the policy core and the pages store them, in the active language."""
+    if pair is None:
+        return default
+    return tr(*pair)
+
+
 def request_lang(request: HttpRequest) -> Lang:
     code = getattr(request, "LANGUAGE_CODE", None) or translation.get_language() or "zh-hans"
     return "en" if code.lower().startswith("en") else "zh-hans"

@@ -42,7 +42,7 @@ from juzhu.registry import clock, previews, services
 from juzhu.registry.models import Permit, Person, PoliceStation
 from juzhu.registry.selectors import jurisdiction, person_get
 from juzhu.web.counter.records import person_find, person_record
-from juzhu.web.i18n import lang, tr
+from juzhu.web.i18n import label, lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
 
 # Labels shown beside values the rules define (the values themselves come from juzhu.policy).
@@ -68,8 +68,8 @@ WINDOW_LABELS: dict[str, tuple[str, str]] = {
 
 
 def pair(labels: dict[str, tuple[str, str]], key: str) -> str:
-    zh, en = labels.get(key, (key, key))
-    return tr(zh, en)
+    """The label of ``key`` in ``labels``, or the key itself when it has none."""
+    return label(labels.get(key), key)
 
 
 # --------------------------------------------------------------------------- form input

@@ -24,7 +24,7 @@ from juzhu.registry.selectors import permit_verify
 from juzhu.sharing import selectors as sharing_selectors
 from juzhu.sharing.models import AccessLog, DepartmentCredential
 from juzhu.sharing.services import STAFF_FIELDS, STAFF_PURPOSE, caller_resolve, entitlement_share
-from juzhu.web.i18n import request_lang, tr
+from juzhu.web.i18n import label, request_lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
 from juzhu.web.partners.forms import date_field, is_htmx, text_field
 
@@ -60,10 +60,6 @@ ASSERTED = tuple(x for x in Extra if x not in (Extra.GAOKAO, Extra.ELDERLY_OR_DI
 ON_LABEL = ("查询日期", "Date asked about")
 # A permit's status on a date follows its endorsement schedule; a malformed question cites that rule.
 VERIFY_RULE = "LH-3.2-endorse-window"
-
-
-def _pair(pair: tuple[str, str]) -> str:
-    return tr(*pair)
 
 
 # --------------------------------------------------------------------------- the credential
@@ -122,12 +118,12 @@ def _base_context(request: HttpRequest, credential: DepartmentCredential) -> dic
     lang = request_lang(request)
     return {
         "credential": credential,
-        "department_label": _pair(DEPARTMENT_LABELS[Department(credential.department)]),
+        "department_label": label(DEPARTMENT_LABELS[Department(credential.department)]),
         "purposes": [
             {
                 "code": PURPOSES[c].code,
                 "label": PURPOSES[c].en if lang == "en" else PURPOSES[c].zh,
-                "fields": [_pair(FIELD_LABELS[f]) for f in sorted(PURPOSES[c].fields)],
+                "fields": [label(FIELD_LABELS[f]) for f in sorted(PURPOSES[c].fields)],
             }
             for c in sorted(credential.allowed())
             if c in PURPOSES
@@ -158,8 +154,8 @@ def _log_rows(request: HttpRequest, credential: DepartmentCredential) -> list[di
                 "purpose_code": e.purpose,
                 "service": service.name(lang) if service else e.service,
                 "asked_on": e.asked_on,
-                "what": _pair(ENDPOINT_LABELS.get(e.endpoint, (e.endpoint, e.endpoint))),
-                "fields": [_pair(FIELD_LABELS.get(f, (f, f))) for f in e.fields],
+                "what": label(ENDPOINT_LABELS.get(e.endpoint, (e.endpoint, e.endpoint))),
+                "fields": [label(FIELD_LABELS.get(f, (f, f))) for f in e.fields],
                 "actor": e.actor_label,
                 "credential": e.credential.code if e.credential else "",
             }
@@ -214,7 +210,7 @@ def department_verify(request: HttpRequest) -> HttpResponse:
             if verification is not None:
                 status: PermitStatus | None = verification.status
                 ctx["verification"] = verification
-                ctx["status_label"] = _pair(
+                ctx["status_label"] = label(
                     PERMIT_STATUS_LABELS[status] if status is not None else NOT_ISSUED
                 )
                 ctx["status_css"] = (
@@ -263,12 +259,12 @@ def _shown(data: dict[str, Any]) -> list[tuple[str, str, Any]]:
             continue
         value = data[key]
         if key == "permit_status":
-            value = _pair(PERMIT_STATUS_LABELS[PermitStatus(value)]) if value else _pair(NOT_ISSUED)
+            value = label(PERMIT_STATUS_LABELS[PermitStatus(value)]) if value else label(NOT_ISSUED)
         elif key == "identity_number" and value:
             value = identity_mask(value)
         elif isinstance(value, date):
             value = value.isoformat()
-        out.append((key, _pair(FIELD_LABELS.get(key, (key, key))), value if value not in (None, "") else "—"))
+        out.append((key, label(FIELD_LABELS.get(key, (key, key))), value if value not in (None, "") else "—"))
     return out
 
 

@@ -45,7 +45,7 @@ from juzhu.registry import clock, online
 from juzhu.registry.models import Application, ApplicationDocument, Notice, PoliceStation
 from juzhu.registry.selectors import jurisdiction
 from juzhu.registry.services import application_requirements, notice_requirements
-from juzhu.web.i18n import request_lang, tr
+from juzhu.web.i18n import label, request_lang, tr
 from juzhu.web.pages import Problem, attempt, page
 from juzhu.web.portal.labels import CONDITION_LABELS, KIND_LABELS, REISSUE_REASON_LABELS, RELATION_LABELS
 from juzhu.web.throttle import lookup_blocked, lookup_failed, session_cycle
@@ -55,10 +55,6 @@ THROTTLE_SCOPE = "portal-progress"  # failed progress lookups are counted under 
 APPLY_THROTTLE_SCOPE = "portal-apply"  # online applications naming nobody registered
 ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
 _DIVISION = re.compile(r"^\d{6}$")
-
-
-def _pick(pair: tuple[str, str], lang: Lang) -> str:
-    return pair[1] if lang == "en" else pair[0]
 
 
 def _requirement_rows(
@@ -94,7 +90,7 @@ def guide(request: HttpRequest) -> HttpResponse:
         {
             "key": c.value,
             "rule": CONDITION_RULES[c],
-            "label": _pick(CONDITION_LABELS[c], lang),
+            "label": label(CONDITION_LABELS[c]),
             "evidence": sorted(doc_label(d, lang) for d in CONDITION_EVIDENCE[c]),
         }
         for c in Condition
@@ -105,14 +101,14 @@ def guide(request: HttpRequest) -> HttpResponse:
         cases.append(
             {
                 "kind": kind.value,
-                "label": _pick(KIND_LABELS[kind], lang),
+                "label": label(KIND_LABELS[kind]),
                 "in_person": _requirement_rows(checklist(kind, proxy=False), lang),
                 "by_proxy": _requirement_rows(checklist(kind, proxy=True), lang),
                 "fee": fee.amount,
                 "fee_rule": fee.rule,
             }
         )
-    relations = [_pick(RELATION_LABELS[r], lang) for r in ProxyRelation if r in ALLOWED_RELATIONS]
+    relations = [label(RELATION_LABELS[r]) for r in ProxyRelation if r in ALLOWED_RELATIONS]
     return page(
         request,
         "web/portal/guide.html",
@@ -167,7 +163,7 @@ def _check_context(request: HttpRequest, form: dict[str, Any]) -> dict[str, Any]
         "form": form,
         "today": clock.today(),
         "district": jurisdiction().name_en if lang == "en" else jurisdiction().name_zh,
-        "condition_options": [(c.value, _pick(CONDITION_LABELS[c], lang)) for c in Condition],
+        "condition_options": [(c.value, label(CONDITION_LABELS[c])) for c in Condition],
         "document_options": sorted(
             ((d.value, doc_label(d, lang)) for r in checklist(CaseKind.FIRST_ISSUE) for d in r.any_of),
             key=lambda x: (x[0] not in ("identity_card", "photo"), x[1]),
@@ -281,9 +277,9 @@ def _apply_context(request: HttpRequest, form: dict[str, Any]) -> dict[str, Any]
     kind = CaseKind(form["kind"])
     return {
         "form": form,
-        "kinds": [(k.value, _pick(KIND_LABELS[k], lang)) for k in online.ONLINE_KINDS],
-        "reasons": [(r, _pick(REISSUE_REASON_LABELS[r], lang)) for r in REISSUE_REASON_LABELS],
-        "relations": [(r.value, _pick(RELATION_LABELS[r], lang)) for r in ProxyRelation],
+        "kinds": [(k.value, label(KIND_LABELS[k])) for k in online.ONLINE_KINDS],
+        "reasons": [(r, label(REISSUE_REASON_LABELS[r])) for r in REISSUE_REASON_LABELS],
+        "relations": [(r.value, label(RELATION_LABELS[r])) for r in ProxyRelation],
         "stations": _stations(),
         "proxy_minor_age": jurisdiction().proxy_minor_age,
         "materials": _requirement_rows(online.online_checklist(kind, proxy=form["proxy"]), lang),
@@ -422,7 +418,7 @@ def apply_done(request: HttpRequest) -> HttpResponse:
         "web/portal/apply_done.html",
         {
             "app": app,
-            "kind_label": _pick(KIND_LABELS[CaseKind(app.kind)], lang),
+            "kind_label": label(KIND_LABELS[CaseKind(app.kind)]),
             "missing": _requirement_rows(notice.items, lang) if notice else [],
             "issue_days": jurisdiction().issue_limit_days,
             "fee": fee_for(CaseKind(app.kind), jurisdiction()),
@@ -464,7 +460,7 @@ def _stages(app: Application, notice: Notice | None, lang: Lang) -> list[dict[st
         stages.append(
             {
                 "key": "refused",
-                "label": _pick(APP_STATUS_LABELS[AppStatus.REFUSED], lang),
+                "label": label(APP_STATUS_LABELS[AppStatus.REFUSED]),
                 "on": app.decided_on,
                 "done": True,
                 # The rule the refusal cited; the lifecycle's for a refusal recorded before it was stored.
@@ -511,8 +507,8 @@ def _progress_detail(
         {
             "app": app,
             "status": status.value,
-            "status_label": _pick(APP_STATUS_LABELS[status], lang),
-            "kind_label": _pick(KIND_LABELS[CaseKind(app.kind)], lang),
+            "status_label": label(APP_STATUS_LABELS[status]),
+            "kind_label": label(KIND_LABELS[CaseKind(app.kind)]),
             "stages": stages,
             "current": current,
             "notice": notice,

@@ -29,7 +29,7 @@ from juzhu.printing.pdf import card_pdf, decision_pdf, notice_pdf, receipt_pdf
 from juzhu.registry import clock, services
 from juzhu.registry.models import Application, ApplicationDocument, FeeReceipt, Notice, PoliceStation
 from juzhu.registry.selectors import application_get, jurisdiction, permit_get_by_number
-from juzhu.web.i18n import lang, request_lang, tr
+from juzhu.web.i18n import label, lang, request_lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
 from juzhu.web.workbench import queries
 from juzhu.workcal.selectors import work_calendar
@@ -81,15 +81,9 @@ def _row(r: queries.QueueRow, lang: str) -> dict[str, Any]:
         "clock": r.clock,
         "clock_label": r.clock.label(lang),
         "status_label": queries.status_label(app.status, lang),
-        "kind_label": _pair(queries.KIND_LABELS.get(app.kind), app.kind, lang),
-        "channel_label": _pair(queries.CHANNEL_LABELS.get(app.channel), app.channel, lang),
+        "kind_label": label(queries.KIND_LABELS.get(app.kind), app.kind),
+        "channel_label": label(queries.CHANNEL_LABELS.get(app.channel), app.channel),
     }
-
-
-def _pair(pair: tuple[str, str] | None, default: str, lang: str) -> str:
-    if pair is None:
-        return default
-    return pair[1] if lang == "en" else pair[0]
 
 
 @staff_page("read")
@@ -148,14 +142,14 @@ def _case_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     return {
         "app": app,
         "person": app.person,
-        "kind_label": _pair(queries.KIND_LABELS.get(app.kind), app.kind, lang),
-        "channel_label": _pair(queries.CHANNEL_LABELS.get(app.channel), app.channel, lang),
+        "kind_label": label(queries.KIND_LABELS.get(app.kind), app.kind),
+        "channel_label": label(queries.CHANNEL_LABELS.get(app.channel), app.channel),
         "status_label": queries.status_label(app.status, lang),
-        "proxy_relation_label": _pair(
-            queries.PROXY_RELATION_LABELS.get(app.proxy_relation), app.proxy_relation, lang
+        "proxy_relation_label": label(
+            queries.PROXY_RELATION_LABELS.get(app.proxy_relation), app.proxy_relation
         ),
-        "reissue_reason_label": _pair(
-            queries.REISSUE_REASON_LABELS.get(app.reissue_reason), app.reissue_reason, lang
+        "reissue_reason_label": label(
+            queries.REISSUE_REASON_LABELS.get(app.reissue_reason), app.reissue_reason
         ),
         "proxy_masked": identity_mask(app.proxy_identity_number) if app.proxy_identity_number else "",
         "clock": state,
