@@ -87,51 +87,18 @@ def build() -> World:
     clerk = staff("clerk", Role.CLERK)
     supervisor = staff("supervisor", Role.SUPERVISOR)
     # 2025: three cards issued on 09-15 (accepted 09-01, due 09-16): anniversary 2026-09-15 (a Tuesday).
-    a = issue(
-        clerk,
-        supervisor,
-        seq=1,
-        station_code=HALL,
-        registered_on=D(2025, 2, 3),
-        accepted=D(2025, 9, 1),
-        issued=D(2025, 9, 15),
-    )
-    b = issue(
-        clerk,
-        supervisor,
-        seq=2,
-        station_code=HALL,
-        registered_on=D(2025, 2, 3),
-        accepted=D(2025, 9, 1),
-        issued=D(2025, 9, 15),
-    )
-    c = issue(
-        clerk,
-        supervisor,
-        seq=3,
-        station_code=XINHUA,
-        registered_on=D(2025, 2, 3),
-        accepted=D(2025, 9, 1),
-        issued=D(2025, 9, 15),
-    )
-    # 2026: accepted Tue 09-01, due Wed 09-16 (a working day): issued on it, and on the day after.
-    d = issue(
-        clerk,
-        supervisor,
-        seq=4,
-        station_code=HALL,
-        registered_on=D(2026, 2, 2),
-        accepted=D(2026, 9, 1),
-        issued=D(2026, 9, 16),
-    )
-    e = issue(
-        clerk,
-        supervisor,
-        seq=5,
-        station_code=XINHUA,
-        registered_on=D(2026, 2, 2),
-        accepted=D(2026, 9, 1),
-        issued=D(2026, 9, 17),
+    # (seq, station, registered, accepted, issued)
+    cards = [
+        (1, HALL, D(2025, 2, 3), D(2025, 9, 1), D(2025, 9, 15)),
+        (2, HALL, D(2025, 2, 3), D(2025, 9, 1), D(2025, 9, 15)),
+        (3, XINHUA, D(2025, 2, 3), D(2025, 9, 1), D(2025, 9, 15)),
+        # 2026: accepted Tue 09-01, due Wed 09-16 (a working day): issued on it, and on the day after.
+        (4, HALL, D(2026, 2, 2), D(2026, 9, 1), D(2026, 9, 16)),
+        (5, XINHUA, D(2026, 2, 2), D(2026, 9, 1), D(2026, 9, 17)),
+    ]
+    a, b, c, d, e = (
+        issue(clerk, supervisor, seq=n, station_code=st, registered_on=reg, accepted=acc, issued=iss)
+        for n, st, reg, acc, iss in cards
     )
     with today_is(D(2026, 9, 15)):  # the anniversary, the window's last day
         services.permit_endorse(actor=clerk, number=a.number, documents=ENDORSE_DOCS)
