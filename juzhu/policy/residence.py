@@ -17,6 +17,21 @@ _RULE = {
     PermitEvent.REISSUED: "LH-3.2-replace",
 }
 
+# Why the residence period counts from its date: the event that (re)started it, in words.
+RESIDENCE_REASONS: dict[PermitEvent, tuple[str, str]] = {
+    PermitEvent.ISSUED: ("自签发之日起算", "counted from the issue date"),
+    PermitEvent.ENDORSED_LATE: (
+        "逾期后补办签注，居住年限自补签之日起重新计算",
+        "a late endorsement restarted it",
+    ),
+    PermitEvent.ADDRESS_CHANGED: (
+        "变更居住地至其他县区，居住年限重新计算",
+        "a move to another county restarted it",
+    ),
+    PermitEvent.REPLACED: ("换领新证，居住年限连续计算", "a replacement card continues it"),
+    PermitEvent.REISSUED: ("补领新证，居住年限连续计算", "a reissued card continues it"),
+}
+
 
 @dataclass(frozen=True)
 class ResidencePeriod:

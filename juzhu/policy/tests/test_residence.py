@@ -79,3 +79,10 @@ def test_a_move_to_another_city_cites_the_other_city_rule():
     period = residence_period_on(history, date(2026, 5, 6))
     assert (period.since, period.rule) == (date(2026, 5, 6), "LH-3.2-change-other-city")
     assert residence_period_on(history, date(2026, 5, 5)).rule == "LH-3.2-issue-15d"
+
+
+def test_every_event_that_sets_the_period_has_its_reason_in_both_languages() -> None:
+    from juzhu.policy.residence import _RULE, RESIDENCE_REASONS
+
+    assert set(RESIDENCE_REASONS) == set(_RULE)
+    assert all(zh and en for zh, en in RESIDENCE_REASONS.values())

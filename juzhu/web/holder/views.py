@@ -21,7 +21,7 @@ from juzhu.notifications.selectors import notifications_for_person
 from juzhu.notifications.services import contact_set
 from juzhu.policy.endorsement import EndorsementWindow
 from juzhu.policy.errors import PolicyError
-from juzhu.policy.lifecycle import PERMIT_STATUS_LABELS, PermitEvent, PermitStatus
+from juzhu.policy.lifecycle import PERMIT_STATUS_LABELS, PermitStatus
 from juzhu.policy.materials import CaseKind, checklist
 from juzhu.policy.reminders import (
     REMINDER_KIND_LABELS,
@@ -33,6 +33,7 @@ from juzhu.policy.reminders import (
     reminder_days,
     window_phase,
 )
+from juzhu.policy.residence import RESIDENCE_REASONS
 from juzhu.registry import clock
 from juzhu.registry.models import Permit
 from juzhu.registry.selectors import permit_get_by_number, permit_view
@@ -46,20 +47,6 @@ THROTTLE_SCOPE = "holder-permit"  # failed permit lookups are counted under this
 TEMPLATE = "web/holder/permit.html"
 CONTACT_TEMPLATE = "web/holder/_contact.html"
 
-# Why the residence period counts from its date: the event that (re)started it, in words.
-RESIDENCE_REASON: dict[PermitEvent, tuple[str, str]] = {
-    PermitEvent.ISSUED: ("自签发之日起算", "counted from the issue date"),
-    PermitEvent.ENDORSED_LATE: (
-        "逾期后补办签注，居住年限自补签之日起重新计算",
-        "a late endorsement restarted it",
-    ),
-    PermitEvent.ADDRESS_CHANGED: (
-        "变更居住地至其他县区，居住年限重新计算",
-        "a move to another county restarted it",
-    ),
-    PermitEvent.REPLACED: ("换领新证，居住年限连续计算", "a replacement card continues it"),
-    PermitEvent.REISSUED: ("补领新证，居住年限连续计算", "a reissued card continues it"),
-}
 STATUS_BADGE = {PermitStatus.VALID: "ok", PermitStatus.SUSPENDED: "bad", PermitStatus.VOID: "bad"}
 PHASE_BADGE = {WindowPhase.EARLY: "info", WindowPhase.OPEN: "soon", WindowPhase.LATE: "bad"}
 NOTIFICATION_STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -167,7 +154,7 @@ def _permit_ctx(request: HttpRequest, permit: Permit) -> dict[str, Any]:
         "status_label": tr(*PERMIT_STATUS_LABELS[status]),
         "status_badge": STATUS_BADGE[status],
         "residence": residence,
-        "residence_reason": tr(*RESIDENCE_REASON[residence.event]) if residence else "",
+        "residence_reason": tr(*RESIDENCE_REASONS[residence.event]) if residence else "",
         "residence_years": residence.years_on(today) if residence else 0,
         "endorse_items": [{"text": r.text(lang()), "rule": r.rule} for r in checklist(CaseKind.ENDORSEMENT)],
         "notifications": _notifications(permit),
