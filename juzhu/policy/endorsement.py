@@ -67,6 +67,27 @@ def is_overdue(nominal_anniversary: date, on: date, cal: WorkCalendar = OFFICIAL
     return on >= suspended_from(nominal_anniversary, cal)
 
 
+class WindowState(enum.StrEnum):
+    """Where a date falls against a permit's endorsement window (LH-3.2-endorse-window, -overdue)."""
+
+    EARLY = "early"  # before the window opens: endorsing is refused
+    IN_WINDOW = "in_window"  # an endorsement that day is on time
+    LATE = "late"  # the window has closed: suspended, a late endorsement restores it
+    UNDECIDED = "undecided"  # after the anniversary, but that year's holidays are not yet entered
+    VOID = "void"  # a superseded card, never endorsed (decided by the card's status, not the date)
+
+
+def window_state(window: EndorsementWindow, on: date, cal: WorkCalendar = OFFICIAL) -> WindowState:
+    """Early, in the window, late, or undecided on ``on``: the tests ``endorsement_decide`` applies."""
+    if on < window.opens:
+        return WindowState.EARLY
+    try:
+        overdue = is_overdue(window.anniversary, on, cal)
+    except CalendarUnknown:
+        return WindowState.UNDECIDED
+    return WindowState.LATE if overdue else WindowState.IN_WINDOW
+
+
 class EndorsementKind(enum.StrEnum):
     ON_TIME = "on_time"
     LATE = "late"

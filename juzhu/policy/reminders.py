@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from juzhu.policy.calendar import OFFICIAL, WorkCalendar
-from juzhu.policy.endorsement import EndorsementWindow, is_overdue
-from juzhu.policy.errors import CalendarUnknown, InvalidInput
+from juzhu.policy.endorsement import EndorsementWindow, WindowState, window_state
+from juzhu.policy.errors import InvalidInput
 from juzhu.policy.materials import CaseKind, checklist
 from juzhu.policy.parameters import LINHE, JurisdictionPolicy
 
@@ -155,13 +155,10 @@ def window_phase(window: EndorsementWindow, on: date, cal: WorkCalendar = OFFICI
 
     With the last day's year unknown the permit is not yet overdue (the sweep, too, fails closed).
     """
-    if on < window.opens:
+    state = window_state(window, on, cal)
+    if state is WindowState.EARLY:
         return WindowPhase.EARLY
-    try:
-        overdue = is_overdue(window.anniversary, on, cal)
-    except CalendarUnknown:
-        overdue = False
-    return WindowPhase.LATE if overdue else WindowPhase.OPEN
+    return WindowPhase.LATE if state is WindowState.LATE else WindowPhase.OPEN
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ disagree.  A refusal is the same ``PolicyError`` the service would raise.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,9 +18,10 @@ from juzhu.policy.endorsement import (
     EndorsementDecision,
     EndorsementKind,
     EndorsementWindow,
+    WindowState,
     endorsement_window,
-    is_overdue,
     suspended_from,
+    window_state,
 )
 from juzhu.policy.errors import CalendarUnknown, InvalidInput
 from juzhu.policy.fees import Fee, fee_for
@@ -51,16 +51,6 @@ APPLICATION_KINDS = (CaseKind.FIRST_ISSUE, CaseKind.REPLACEMENT, CaseKind.REISSU
 # --------------------------------------------------------------------------- endorsement
 
 
-class WindowState(enum.StrEnum):
-    """Where a date falls against a permit's endorsement window (LH-3.2-endorse-window, -overdue)."""
-
-    EARLY = "early"  # before the window opens: endorsing is refused
-    IN_WINDOW = "in_window"  # an endorsement today is on time
-    LATE = "late"  # the window has closed: suspended, a late endorsement restores it
-    UNDECIDED = "undecided"  # after the anniversary, but that year's holidays are not yet entered
-    VOID = "void"  # a superseded card is never endorsed
-
-
 @dataclass(frozen=True)
 class EndorsementState:
     state: WindowState
@@ -76,14 +66,11 @@ def endorsement_state(permit: Permit, on: date) -> EndorsementState:
     window = endorsement_window(permit.next_anniversary, cal, policy)
     if permit.status == PermitStatus.VOID:
         return EndorsementState(WindowState.VOID, window, None, ("LH-3.2-replace",))
-    if on < window.opens:
-        return EndorsementState(WindowState.EARLY, window, None, window.rules)
-    try:
-        overdue = is_overdue(permit.next_anniversary, on, cal)
-    except CalendarUnknown:
-        return EndorsementState(WindowState.UNDECIDED, window, None, (*window.rules, "T-holiday"))
-    if not overdue:
-        return EndorsementState(WindowState.IN_WINDOW, window, None, window.rules)
+    state = window_state(window, on, cal)
+    if state is WindowState.EARLY or state is WindowState.IN_WINDOW:
+        return EndorsementState(state, window, None, window.rules)
+    if state is WindowState.UNDECIDED:
+        return EndorsementState(state, window, None, (*window.rules, "T-holiday"))
     return EndorsementState(
         WindowState.LATE,
         window,

@@ -241,3 +241,27 @@ def test_window_length_is_a_policy_parameter() -> None:
     assert endorsement_decide(ISSUED, ANNIV, D(2026, 8, 4), policy=policy).next_anniversary == D(2027, 10, 3)
     with pytest.raises(TransitionNotAllowed):
         endorsement_decide(ISSUED, ANNIV, D(2026, 8, 3), policy=policy)
+
+
+@pytest.mark.parametrize(
+    ("on", "state"),
+    [
+        (date(2026, 9, 5), "early"),  # the day before the window opens (anniversary − 30 days)
+        (date(2026, 9, 6), "in_window"),
+        (date(2026, 10, 6), "in_window"),  # the anniversary falls in National Day (10-01..10-07) ...
+        (date(2026, 10, 8), "in_window"),  # ... so the last day rolls to the next working day
+        (date(2026, 10, 9), "late"),
+    ],
+)
+def test_window_state_on_both_sides_of_each_bound(on: date, state: str) -> None:
+    from juzhu.policy.endorsement import window_state
+
+    assert window_state(endorsement_window(date(2026, 10, 6)), on) == state
+
+
+def test_window_state_is_undecided_after_an_anniversary_whose_year_has_no_calendar() -> None:
+    from juzhu.policy.endorsement import WindowState, window_state
+
+    window = endorsement_window(date(2027, 3, 10))
+    assert window_state(window, date(2027, 3, 10)) is WindowState.IN_WINDOW  # no calendar needed yet
+    assert window_state(window, date(2027, 3, 11)) is WindowState.UNDECIDED
