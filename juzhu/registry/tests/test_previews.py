@@ -10,11 +10,11 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import User
 
+from juzhu.policy.endorsement import WindowState
 from juzhu.policy.errors import InvalidInput, TransitionNotAllowed
 from juzhu.policy.materials import CaseKind
 from juzhu.registry import previews, services
 from juzhu.registry.models import Permit, PermitHistory
-from juzhu.policy.endorsement import WindowState
 from juzhu.registry.tests.factories import identity_number, issued_permit, today_is
 
 pytestmark = pytest.mark.django_db
