@@ -77,6 +77,21 @@ class WindowState(enum.StrEnum):
     VOID = "void"  # a superseded card, never endorsed (decided by the card's status, not the date)
 
 
+WINDOW_STATE_LABELS: dict[WindowState, tuple[str, str]] = {
+    WindowState.EARLY: ("签注期未到", "window not yet open"),
+    WindowState.IN_WINDOW: ("在签注期内，今日签注为按期签注", "in the window: endorsing today is on time"),
+    WindowState.LATE: (
+        "签注期已过：逾期签注将重新计算居住年限",
+        "window closed: a late endorsement restarts the period",
+    ),
+    WindowState.UNDECIDED: (
+        "该年节假日安排未录入，暂无法判断",
+        "undecided: that year's holidays are not entered",
+    ),
+    WindowState.VOID: ("已作废", "void"),
+}
+
+
 def window_state(window: EndorsementWindow, on: date, cal: WorkCalendar = OFFICIAL) -> WindowState:
     """Early, in the window, late, or undecided on ``on``: the tests ``endorsement_decide`` applies."""
     if on < window.opens:

@@ -25,6 +25,7 @@ from juzhu.enforcement import services as enforcement
 from juzhu.enforcement.selectors import case_get
 from juzhu.policy import divisions
 from juzhu.policy.calendar import INPUT_DATE_MAX, INPUT_DATE_MIN
+from juzhu.policy.endorsement import WINDOW_STATE_LABELS
 from juzhu.policy.errors import InvalidInput, NotFound
 from juzhu.policy.lifecycle import APP_STATUS_LABELS, PERMIT_EVENT_LABELS, PERMIT_STATUS_LABELS, AppStatus
 from juzhu.policy.materials import (
@@ -55,16 +56,6 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in PERMIT_EVENT_L
 CASE_STATUS_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in _CASE_STATUS_LABELS.items()}
 ACTION_LABELS: dict[str, tuple[str, str]] = {str(k): v for k, v in CASE_ACTION_LABELS.items()}
 PERMIT_LABELS: dict[str, tuple[str, str]] = {s.value: v for s, v in PERMIT_STATUS_LABELS.items()}
-WINDOW_LABELS: dict[str, tuple[str, str]] = {
-    "early": ("签注期未到", "window not yet open"),
-    "in_window": ("在签注期内，今日签注为按期签注", "in the window: endorsing today is on time"),
-    "late": (
-        "签注期已过：逾期签注将重新计算居住年限",
-        "window closed: a late endorsement restarts the period",
-    ),
-    "undecided": ("该年节假日安排未录入，暂无法判断", "undecided: that year's holidays are not entered"),
-    "void": ("已作废", "void"),
-}
 
 
 def pair(labels: dict[str, tuple[str, str]], key: str) -> str:
@@ -298,7 +289,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "can_decide": request.staff.can("decide"),  # type: ignore[attr-defined]
             "can_counter": request.staff.can("counter"),  # type: ignore[attr-defined]
-            "state_label": pair(WINDOW_LABELS, record.state.state) if record.state else "",
+            "state_label": label(WINDOW_STATE_LABELS[record.state.state]) if record.state else "",
             "residence_reason": pair(EVENT_LABELS, record.view.residence.event)
             if record.view and record.view.residence
             else "",
