@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     CLERK = "clerk", "窗口民警/辅警"
     SUPERVISOR = "supervisor", "审核负责人"
     ADMINISTRATOR = "administrator", "系统管理员"
+    AUDITOR = "auditor", "审计管理员"
     SYSTEM = "system", "对接系统（只读核验）"
     EMPLOYER = "employer", "用人单位"
     DEPARTMENT = "department", "共享部门（人社、住建、教科、卫计等）"
@@ -27,6 +28,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CLERK: frozenset({"read", "counter"}),
     Role.SUPERVISOR: frozenset({"read", "counter", "decide", "sweep"}),
     Role.ADMINISTRATOR: frozenset({"read", "counter", "decide", "sweep", "admin"}),
+    # 三员分立 (MLPS level 3): the audit administrator reads the audit trail and the access log,
+    # and nothing else; the system administrator manages accounts and never reads the audit.
+    Role.AUDITOR: frozenset({"audit"}),
 }
 
 

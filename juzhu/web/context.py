@@ -29,6 +29,7 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str, str]]] = {
     Role.EMPLOYER: [("web:employer-home", "本单位", "Our staff")],
     Role.DEPARTMENT: [("web:dept-home", "核验与查询", "Verify and check")],
     Role.SYSTEM: [],
+    Role.AUDITOR: [],
 }
 
 
@@ -36,6 +37,7 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
     Role.CLERK: ("窗口民警/辅警", "clerk"),
     Role.SUPERVISOR: ("审核负责人", "supervisor"),
     Role.ADMINISTRATOR: ("系统管理员", "administrator"),
+    Role.AUDITOR: ("审计管理员", "audit administrator"),
     Role.SYSTEM: ("对接系统", "system"),
     Role.EMPLOYER: ("用人单位", "employer"),
     Role.DEPARTMENT: ("共享部门", "department"),
