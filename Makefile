@@ -19,11 +19,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install Juzhu with its dev tools
 
+# make run is a development server on a development database: DEBUG on, development keys.
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	JUZHU_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 demo: migrate ## Load the Linhe demo data (idempotent)
-	$(BIN)/python manage.py load_demo
+	JUZHU_DEBUG=1 $(BIN)/python manage.py load_demo
 
 run: demo ## Install, migrate SQLite, load demo data and serve http://127.0.0.1:8000
 	JUZHU_DEBUG=1 $(BIN)/python manage.py runserver $(HOST)

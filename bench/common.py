@@ -88,6 +88,9 @@ def django_env(db: Database, **extra: str) -> dict[str, str]:
         DATABASE_URL=db.url,
         DJANGO_SETTINGS_MODULE="config.settings",
         JUZHU_DEBUG="0",
+        # A deployment's secrets (benchmark databases only): encryption at rest is measured as deployed.
+        JUZHU_SECRET_KEY=env.get("JUZHU_SECRET_KEY", "bench-only-secret-key-0123456789abcdef"),
+        JUZHU_MASTER_KEYS=env.get("JUZHU_MASTER_KEYS", "bench:YmVuY2gtb25seS1tYXN0ZXIta2V5LTMyLWJ5dGVzISE="),
         JUZHU_CONN_MAX_AGE="600",
         JUZHU_LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),

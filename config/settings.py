@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_htmx",
+    "juzhu.vault",
     "juzhu.audit",
     "juzhu.workcal",
     "juzhu.accounts",
@@ -155,6 +156,12 @@ if os.environ.get("JUZHU_CACHE_URL"):
 # The public address of this deployment, printed in the QR of cards made outside a request
 # (a request's own address is used when there is one).
 JUZHU_PUBLIC_BASE_URL = os.environ.get("JUZHU_PUBLIC_BASE_URL", "")
+
+# Master keys of the key service (juzhu.vault.keys): "kid:base64" entries, newest first, in the
+# environment or in a file readable by its owner only.  Required when DEBUG is off.
+JUZHU_MASTER_KEYS = os.environ.get("JUZHU_MASTER_KEYS", "")
+JUZHU_MASTER_KEYS_FILE = os.environ.get("JUZHU_MASTER_KEYS_FILE", "")
+JUZHU_CIPHER = os.environ.get("JUZHU_CIPHER", "sm4-gcm")  # or aes-256-gcm
 
 # The deploying jurisdiction (juzhu.policy.parameters); Linhe District by default.
 JUZHU_JURISDICTION = os.environ.get("JUZHU_JURISDICTION", "linhe")

@@ -6,7 +6,9 @@ through Playwright as each role, and writes PNGs next to this file (shown in REA
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -43,6 +45,9 @@ def main() -> None:
         "DATABASE_URL": f"sqlite:///{tmp / 'demo.sqlite3'}",
         "JUZHU_UPLOAD_ROOT": str(tmp / "uploads"),
         "JUZHU_DEBUG": "0",
+        # A throw-away deployment: its own secrets, gone with the temporary folder.
+        "JUZHU_SECRET_KEY": secrets.token_urlsafe(40),
+        "JUZHU_MASTER_KEYS": "shots:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     }
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
