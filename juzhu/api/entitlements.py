@@ -25,6 +25,7 @@ from juzhu.policy.errors import Lang
 from juzhu.policy.identity import identity_mask
 from juzhu.registry import clock
 from juzhu.registry.selectors import person_get_by_identity
+from juzhu.sharing.access import client_address
 from juzhu.sharing.services import entitlement_share
 
 router = Router(auth=STAFF_AUTH, tags=["公共服务 entitlements"])
@@ -136,6 +137,7 @@ def entitlement_check(
         purpose=purpose,
         extra=extra,
         lang=request_lang(request),
+        address=client_address(request),
     )
     return {"on": shared.on, "purpose": shared.purpose, "rule": "LH-2-sharing", **shared.data}
 

@@ -11,6 +11,7 @@ from juzhu.entitlements.selectors import EntitlementAnswer, card_get
 from juzhu.policy.entitlements import Department
 from juzhu.policy.errors import Lang
 from juzhu.policy.lifecycle import PermitEvent
+from juzhu.policy.reads import SHARING_READS
 from juzhu.policy.residence import residence_period_on
 from juzhu.registry.models import Permit, PermitHistory, Person
 from juzhu.registry.selectors import lineage_history
@@ -24,20 +25,21 @@ def credential_for(user: Any) -> DepartmentCredential | None:
 
 
 def access_log_for_person(person: Person) -> QuerySet[AccessLog]:
-    """Every read of the person's data, newest first: of his or her own record, and of his or her
-    permit when it was consulted for a child's entitlement (N-17-confidentiality)."""
+    """Every read of the person's data by anyone, newest first: of his or her own record, and of his
+    or her permit when it was consulted for a child's entitlement (N-17-confidentiality)."""
+    guardian_of = AccessLog.guardians.through.objects.filter(person_id=person.pk).values("accesslog_id")
     return (
-        AccessLog.objects.filter(Q(person=person) | Q(guardians=person))
-        .distinct()
+        AccessLog.objects.filter(Q(person=person) | Q(pk__in=guardian_of))
         .select_related("credential", "person")
         .order_by("-at", "-id")
     )
 
 
 def access_log_for_department(department: Department) -> QuerySet[AccessLog]:
-    """A department's own reads, newest first: what it may be asked to account for."""
+    """A department's own reads through the sharing service, newest first: what it may be asked to
+    account for (the bureau's own counter reads are in the access log too, but not the department's)."""
     return (
-        AccessLog.objects.filter(department=department)
+        AccessLog.objects.filter(department=department, endpoint__in=SHARING_READS)
         .select_related("credential", "person")
         .order_by("-at", "-id")
     )

@@ -166,15 +166,21 @@ def test_a_persons_record_shows_every_read_and_the_parents_shows_the_childs(
     school_place(as_education)
     inspect(as_police, number=permit.number)
     kid_log = as_clerk.get(f"/persons/{KID}/access-log", HTTP_ACCEPT_LANGUAGE="en").json()
+    # The clerk's own reading of the log is a read of the child's record too, and comes first.
     assert [(e["department"], e["purpose_label"], e["as_guardian"]) for e in kid_log] == [
-        ("education", "Compulsory-education school place", False)
+        ("public_security", "Residence registration and permit business", False),
+        ("education", "Compulsory-education school place", False),
     ]
+    assert (kid_log[0]["role"], kid_log[0]["read_label"], kid_log[0]["client_address"]) == (
+        "clerk", "Access log", "127.0.0.1",
+    )  # fmt: skip
     parent_log = as_clerk.get(f"/persons/{PARENT}/access-log").json()
     assert [(e["endpoint"], e["as_guardian"], e["department_label"]) for e in parent_log] == [
+        ("api.person.access_log", False, "区公安局"),
         ("inspections.number", False, "区公安局"),
         ("entitlements.check", True, "区教科局"),  # the parent's permit was consulted for the child
     ]
-    assert parent_log[0]["permit_number"] == permit.number
+    assert parent_log[1]["permit_number"] == permit.number
 
 
 def test_the_log_endpoints_need_an_account(anonymous, permit):

@@ -45,6 +45,7 @@ from juzhu.registry.selectors import jurisdiction, person_get
 from juzhu.web.counter.records import person_find, person_record
 from juzhu.web.i18n import label, lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
+from juzhu.web.readlog import access_lines, read_record
 
 # Labels shown beside values the rules define (the values themselves come from juzhu.policy).
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -269,6 +270,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         return _not_found(request, problem)  # type: ignore[arg-type]
     today = clock.today()
+    read_record(request, "page.person", found.pk, found)  # before the record, which lists this read too
     record = person_record(found, today)
     return page(
         request,
@@ -293,6 +295,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "residence_reason": pair(EVENT_LABELS, record.view.residence.event)
             if record.view and record.view.residence
             else "",
+            "access": access_lines(record.access, person_id=found.pk),
         },
     )
 

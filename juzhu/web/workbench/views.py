@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from juzhu.accounts.models import StaffProfile
 from juzhu.accounts.selectors import staff_read
 from juzhu.enforcement.selectors import case_get
+from juzhu.policy import audit_events
 from juzhu.policy.errors import NotFound
 from juzhu.policy.identity import identity_mask
 from juzhu.policy.lifecycle import APP_STATUS_LABELS, AppStatus
@@ -197,17 +198,7 @@ def _refusal_rule_after(action: str, problem: Problem, request: HttpRequest) -> 
 
 
 # What a clerk reads in the audit trail: the event and the changed values in words, not the stored codes.
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "application.received": ("收件", "received"),
-    "application.notified": ("出具一次性告知书", "one-time notice issued"),
-    "application.supplemented": ("补正材料", "documents added"),
-    "application.accepted": ("受理", "accepted"),
-    "application.approved": ("审核通过", "approved"),
-    "application.refused": ("不予受理/不予发证", "refused"),
-    "application.issued": ("发证", "issued"),
-    "fee.charged": ("收取工本费", "card fee charged"),
-    "permit.issued": ("签发居住证", "permit issued"),
-}
+EVENT_LABELS = audit_events.EVENT_LABELS  # one table of event names (juzhu.policy.audit_events)
 AUDIT_KEYS: dict[str, tuple[str, str]] = {
     "status": ("状态", "status"),
     "documents": ("材料", "documents"),
