@@ -101,6 +101,11 @@ class Whose:
             return cls(person_id, permit_number=permit_number)
         return cls(person_id, type(subject).__name__.lower(), str(subject.pk), permit_number)
 
+    @classmethod
+    def employment(cls, record_id: int, person_id: int | None) -> Whose:
+        """A roster line: the employment record, and its person when the register knows him or her."""
+        return cls(person_id, "employmentrecord", str(record_id))
+
     @property
     def key(self) -> tuple[int | None, str, str]:
         return (self.person_id, self.subject_type, self.subject_id)

@@ -81,7 +81,7 @@ def test_an_inspection_by_scanned_qr_token_is_logged_with_the_officials_number(a
         "2026-01-05",
     )
     assert PARENT not in r.content.decode()
-    entry = AccessLog.objects.get()
+    entry = AccessLog.objects.get(endpoint__startswith="inspections.")  # the clerk fetched the QR too
     assert (entry.pk, entry.endpoint, entry.official_credential_number, entry.reason) == (
         body["access_log_id"], "inspections.token", OFFICIAL, "治安检查"
     )  # fmt: skip
@@ -116,7 +116,7 @@ def test_a_tampered_token_is_refused_with_422_and_leaves_no_entry(as_police, as_
     forged = ".".join([head, kid, payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1], sig])
     problem(inspect(as_police, token=forged), 422, "token-invalid", rule="LH-4-inspection")
     problem(inspect(as_police, token="not a token"), 422, "token-format", rule="LH-4-inspection")
-    assert AccessLog.objects.count() == 0
+    assert not AccessLog.objects.filter(endpoint__startswith="inspections.").exists()  # only the QR fetch
 
 
 def test_an_inspection_needs_who_why_and_exactly_one_of_number_or_token(as_police, permit):
