@@ -156,5 +156,12 @@ if os.environ.get("JUZHU_CACHE_URL"):
 # (a request's own address is used when there is one).
 JUZHU_PUBLIC_BASE_URL = os.environ.get("JUZHU_PUBLIC_BASE_URL", "")
 
+# The bulk-reading alert (juzhu.policy.reads.READ_ALERT_RECORDS_PER_DAY, 100 by default): an account
+# that opens the records of more distinct people than this in one day is flagged on the audit
+# administrator's report and by the daily run.  Unset: the default.
+JUZHU_READ_ALERT_PER_DAY = (
+    int(os.environ["JUZHU_READ_ALERT_PER_DAY"]) if os.environ.get("JUZHU_READ_ALERT_PER_DAY") else None
+)
+
 # The deploying jurisdiction (juzhu.policy.parameters); Linhe District by default.
 JUZHU_JURISDICTION = os.environ.get("JUZHU_JURISDICTION", "linhe")

@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from juzhu.policy.identity import address_mask, identity_mask, name_mask
+from juzhu.policy.lifecycle import APP_STATUS_LABELS, PERMIT_STATUS_LABELS
+from juzhu.policy.materials import CASE_KIND_LABELS, DOC_LABELS
+from juzhu.policy.penalties import CASE_STATUS_LABELS
+from juzhu.policy.proxy import PROXY_RELATION_LABELS
 from juzhu.policy.reminders import contact_mask
 
 # Every event code the services write (juzhu.audit.AuditEvent.code).
@@ -52,6 +56,30 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "sharing.credential_revoked": ("吊销共享凭证", "sharing credential revoked"),
     "reads.bulk_alert": ("批量查阅告警", "bulk-reading alert"),
 }
+
+# What an event is about (AuditEvent.subject_type: the model's name).
+SUBJECT_LABELS: dict[str, tuple[str, str]] = {
+    "person": ("人员", "person"),
+    "residenceregistration": ("居住登记", "registration"),
+    "application": ("申请", "application"),
+    "notice": ("一次性告知书", "notice"),
+    "feereceipt": ("收费票据", "fee receipt"),
+    "permit": ("居住证", "permit"),
+    "employer": ("用人单位", "employer"),
+    "employmentrecord": ("从业记录", "employment record"),
+    "case": ("执法案件", "enforcement case"),
+    "householdlink": ("监护关系", "household link"),
+    "publication": ("服务公布", "publication"),
+    "departmentcredential": ("共享凭证", "sharing credential"),
+    "user": ("账号", "account"),
+    "_sweepsubject": ("每日批处理", "daily run"),
+}
+
+
+def subject_label(subject_type: str, lang: str = "zh-hans") -> str:
+    zh, en = SUBJECT_LABELS.get(subject_type, ("记录", "record"))
+    return en if lang == "en" else zh
+
 
 # The names of the values events record.
 KEY_LABELS: dict[str, tuple[str, str]] = {
@@ -164,3 +192,36 @@ def event_label(code: str, lang: str = "zh-hans") -> str:
 def key_label(key: str, lang: str = "zh-hans") -> str:
     zh, en = KEY_LABELS.get(key, ("其他", "other"))
     return en if lang == "en" else zh
+
+
+# Stored codes that values take, in words (the statuses of applications, permits and cases are
+# distinct strings, so one table serves every "status").
+_CODE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "status": {
+        **{str(k): v for k, v in APP_STATUS_LABELS.items()},
+        **{str(k): v for k, v in PERMIT_STATUS_LABELS.items()},
+        **{str(k): v for k, v in CASE_STATUS_LABELS.items()},
+    },
+    "old_status": {str(k): v for k, v in PERMIT_STATUS_LABELS.items()},
+    "kind": {str(k): v for k, v in CASE_KIND_LABELS.items()},
+    "documents": {str(k): v for k, v in DOC_LABELS.items()},
+    "proxy_relation": {str(k): v for k, v in PROXY_RELATION_LABELS.items()},
+    "relation": {str(k): v for k, v in PROXY_RELATION_LABELS.items()},
+    "offender": {"person": ("个人", "person"), "employer": ("用人单位", "employer")},
+    "channel": {"counter": ("窗口受理", "counter"), "online": ("网上预申请", "online")},
+}
+_YES_NO = {True: ("是", "yes"), False: ("否", "no")}
+
+
+def value_words(key: str, value: object, lang: str = "zh-hans") -> str:
+    """A recorded value in words: codes named, yes/no for flags, lists joined, everything else as stored."""
+    i = 1 if lang == "en" else 0
+    if isinstance(value, bool):
+        return _YES_NO[value][i]
+    words = _CODE_WORDS.get(key, {})
+    if isinstance(value, list):
+        sep = ", " if lang == "en" else "、"
+        return sep.join(words[str(v)][i] if str(v) in words else str(v) for v in value)
+    if isinstance(value, str) and value in words:
+        return words[value][i]
+    return "" if value is None else str(value)

@@ -43,6 +43,20 @@ RULE = "N-17-confidentiality"
 # sees 60 people, a supervisor reviewing the hall's cases somewhat more), while a script walking
 # the register passes it within minutes.  "超过" (T-inclusive): exactly the threshold is not flagged.
 READ_ALERT_RECORDS_PER_DAY = 100
+# The longest period the report counts at once: a year, beyond the six months the log is kept at
+# least (《网络安全法》 art. 21), and a bound on the work of one page.
+READ_REPORT_MAX_DAYS = 366
+
+# The law behind the log, in words, for the pages that show it.
+READ_LOG_LAW: tuple[tuple[str, str], ...] = (
+    ("《居住证暂行条例》第二十条", "Interim Regulations on Residence Permits, art. 20"),
+    (
+        "《中华人民共和国个人信息保护法》第六条、第五十一条",
+        "Personal Information Protection Law, arts. 6 and 51",
+    ),
+    ("《中华人民共和国网络安全法》第二十一条", "Cybersecurity Law, art. 21"),
+    ("GB/T 22239-2019 8.1.4.3、8.1.5.2", "GB/T 22239-2019 8.1.4.3 and 8.1.5.2"),
+)
 
 
 class Scope(enum.StrEnum):
@@ -331,12 +345,13 @@ def is_bulk_reading(records_in_a_day: int, threshold: int) -> bool:
 class ReaderTally:
     """What one account read in a period, as counted from the access log."""
 
+    account_id: int
     account: str
     records: int  # distinct people whose record, document or file the account opened
     reads: int  # record reads (Scope.RECORD rows)
     busiest_day: date | None
     busiest_day_records: int  # distinct people opened on the busiest day
-    listed: int  # distinct people named in lists (Scope.ROWS rows)
+    listed: int  # people named in lists (Scope.ROWS rows: each at most once per list and day)
     list_views: int  # lists identifying nobody (Scope.LIST rows)
     rows_shown: int  # the rows those lists showed
 

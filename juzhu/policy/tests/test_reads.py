@@ -105,7 +105,7 @@ def test_a_threshold_of_one_person_is_allowed() -> None:
 
 
 def _tally(account: str, records: int, busiest: int, reads: int = 0, listed: int = 0) -> ReaderTally:
-    return ReaderTally(account, records, reads or records, date(2026, 12, 7), busiest, listed, 0, 0)
+    return ReaderTally(0, account, records, reads or records, date(2026, 12, 7), busiest, listed, 0, 0)
 
 
 def test_readers_rank_by_distinct_records_then_reads_then_name() -> None:
@@ -178,5 +178,5 @@ def test_every_event_code_the_services_write_has_words() -> None:
         for call in re.finditer(r"(audit_record|_audit_many)\(", text):
             window = text[call.end() : call.end() + 400]
             written |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', window.split("\n)", 1)[0]))
-    assert {"application.received", "employment.hire_found"} <= written
+    assert {"application.received", "employment.hire_found", "reads.bulk_alert"} <= written
     assert written - set(EVENT_LABELS) == set()
