@@ -163,5 +163,12 @@ JUZHU_MASTER_KEYS = os.environ.get("JUZHU_MASTER_KEYS", "")
 JUZHU_MASTER_KEYS_FILE = os.environ.get("JUZHU_MASTER_KEYS_FILE", "")
 JUZHU_CIPHER = os.environ.get("JUZHU_CIPHER", "sm4-gcm")  # or aes-256-gcm
 
+# The bulk-reading alert (juzhu.policy.reads.READ_ALERT_RECORDS_PER_DAY, 100 by default): an account
+# that opens the records of more distinct people than this in one day is flagged on the audit
+# administrator's report and by the daily run.  Unset: the default.
+JUZHU_READ_ALERT_PER_DAY = (
+    int(os.environ["JUZHU_READ_ALERT_PER_DAY"]) if os.environ.get("JUZHU_READ_ALERT_PER_DAY") else None
+)
+
 # The deploying jurisdiction (juzhu.policy.parameters); Linhe District by default.
 JUZHU_JURISDICTION = os.environ.get("JUZHU_JURISDICTION", "linhe")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, P, QueryEx, Router, Schema, Status, UploadedFile
 
@@ -22,6 +23,7 @@ from juzhu.policy.employers import needs_designated_staff
 from juzhu.policy.errors import Lang
 from juzhu.policy.parameters import LINHE
 from juzhu.registry import clock
+from juzhu.sharing.access import Whose, access_record_each, reader_of
 
 router = Router(auth=STAFF_AUTH, tags=["用人单位 employers"])
 public = Router(auth=None, tags=["用人单位 employers"])
@@ -286,8 +288,15 @@ def employer_roster(
     offset: QueryEx[int, P(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
     employer = selectors.employer_get_for(request.user, employer_id)
-    qs = selectors.employer_roster(employer, on=on, include_ended=include_ended)[offset : offset + limit]
-    return [_employment_out(r) for r in qs]
+    with transaction.atomic():
+        records = list(
+            selectors.employer_roster(employer, on=on, include_ended=include_ended)[offset : offset + limit]
+        )
+        # Full names: a read of each person listed, once per account and day (docs/decisions/0011).
+        access_record_each(
+            reader_of(request), "api.employer.roster", [Whose.employment(r.pk, r.person_id) for r in records]
+        )
+    return [_employment_out(r) for r in records]
 
 
 @router.get(
@@ -297,7 +306,15 @@ def employer_roster(
 )
 def employer_compliance(request: HttpRequest, employer_id: int, on: InDate | None = None) -> dict[str, Any]:
     employer = selectors.employer_get_for(request.user, employer_id)
-    c = selectors.employer_compliance(employer, on or clock.today())
+    with transaction.atomic():
+        c = selectors.employer_compliance(employer, on or clock.today())
+        items = [i.employment_id for i in (*c.late, *c.missing, *c.undetermined)]
+        persons = selectors.employment_persons(items)
+        access_record_each(
+            reader_of(request),
+            "api.employer.compliance",
+            [Whose.employment(i, persons.get(i)) for i in items],
+        )
     lang = request_lang(request)
     return {
         "employer_id": employer.pk,
@@ -311,6 +328,28 @@ def employer_compliance(request: HttpRequest, employer_id: int, on: InDate | Non
         "undetermined": [_item_out(i) for i in c.undetermined],
         "reasons": [r.as_dict(lang) for r in c.reasons],
     }
+
+
+@router.get(
+    "/employers/{int:employer_id}/roster.xlsx",
+    summary="Current staff as .xlsx (names, masked numbers, dates); every export is logged, row by row",
+    openapi_extra={"responses": {200: {"description": "xlsx", "content": {XLSX: {}}}}},
+)
+def employer_roster_export(request: HttpRequest, employer_id: int) -> HttpResponse:
+    employer = selectors.employer_get_for(request.user, employer_id)
+    with transaction.atomic():
+        entries = [selectors.roster_entry(r) for r in selectors.employer_roster(employer)]
+        body = roster.roster_export(entries)
+        persons = selectors.employment_persons(e.id for e in entries)
+        access_record_each(
+            reader_of(request),
+            "export.employer.roster",
+            [Whose.employment(e.id, persons.get(e.id)) for e in entries],
+        )
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="roster-{employer.credit_code}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @public.get(

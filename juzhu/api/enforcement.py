@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
@@ -27,6 +28,7 @@ from juzhu.policy.errors import CalendarUnknown, Lang
 from juzhu.policy.identity import identity_mask
 from juzhu.policy.penalties import CASE_STATUS_LABELS, CaseStatus, Offender, fine_range
 from juzhu.registry.selectors import jurisdiction, mask_name
+from juzhu.sharing.access import Whose, access_record, access_record_each, access_record_list, reader_of
 from juzhu.workcal.selectors import work_calendar
 
 router = Router(auth=STAFF_AUTH)
@@ -213,6 +215,14 @@ def late_registrations(
     limit: QueryEx[int, P(ge=1, le=selectors.FEED_LIMIT_MAX)] = 100,
 ) -> list[dict[str, Any]]:
     staff_require(request.user, "counter", jurisdiction().division_code)
+    with transaction.atomic():
+        feed = selectors.late_registrations(police_station=police_station, limit=limit)
+        # Each line shows the address in full: a read of each person (docs/decisions/0011).
+        access_record_each(
+            reader_of(request),
+            "api.late_registrations",
+            [Whose.of(f.registration.person_id, f.registration) for f in feed],
+        )
     return [
         {
             "registration_id": f.registration.pk,
@@ -228,7 +238,7 @@ def late_registrations(
             "days_late": f.days_late,
             "due_resolved_now": f.resolved_now,
         }
-        for f in selectors.late_registrations(police_station=police_station, limit=limit)
+        for f in feed
     ]
 
 
@@ -259,7 +269,11 @@ def case_list(
 ) -> list[dict[str, Any]]:
     staff_require(request.user, "counter", jurisdiction().division_code)
     lang = request_lang(request)
-    return [_case_out(c, lang) for c in selectors.cases_list(status=status, offender=offender)[:limit]]
+    with transaction.atomic():
+        body = [_case_out(c, lang) for c in selectors.cases_list(status=status, offender=offender)[:limit]]
+        # A person's name and number are masked in a case: one row for the list.
+        access_record_list(reader_of(request), "api.cases", len(body))
+    return body
 
 
 @router.get(
@@ -267,7 +281,12 @@ def case_list(
 )
 def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     staff_require(request.user, "counter", jurisdiction().division_code)
-    return _case_out(selectors.case_get(case_id), request_lang(request))
+    with transaction.atomic():
+        case = selectors.case_get(case_id)
+        body = _case_out(case, request_lang(request))
+        if case.person_id is not None:  # an employer's case reads no person's record
+            access_record(reader_of(request), "api.case", Whose.of(case.person_id, case))
+    return body
 
 
 def _case_step(request: HttpRequest, case_id: int, step: Callable[[], object]) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
@@ -25,6 +26,7 @@ from juzhu.policy.errors import Lang
 from juzhu.policy.identity import identity_mask
 from juzhu.registry import clock
 from juzhu.registry.selectors import person_get_by_identity
+from juzhu.sharing.access import Whose, access_record, client_address, reader_of
 from juzhu.sharing.services import entitlement_share
 
 router = Router(auth=STAFF_AUTH, tags=["公共服务 entitlements"])
@@ -136,6 +138,7 @@ def entitlement_check(
         purpose=purpose,
         extra=extra,
         lang=request_lang(request),
+        address=client_address(request),
     )
     return {"on": shared.on, "purpose": shared.purpose, "rule": "LH-2-sharing", **shared.data}
 
@@ -204,8 +207,11 @@ def household_link_end(request: HttpRequest, link_id: int, payload: LinkEndIn) -
 @router.get("/persons/{identity_number}/household-links", response=list[LinkOut])
 def household_link_list(request: HttpRequest, identity_number: str) -> list[dict[str, Any]]:
     staff_read(request.user)
-    person = person_get_by_identity(identity_number, rule="LH-4-services")
-    return [_link_out(link) for link in selectors.household_links(person)]
+    with transaction.atomic():
+        person = person_get_by_identity(identity_number, rule="LH-4-services")
+        body = [_link_out(link) for link in selectors.household_links(person)]
+        access_record(reader_of(request), "api.person.household", Whose.of(person.pk, person))
+    return body
 
 
 # ----------------------------------------------------------------------------- publications

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
@@ -16,6 +17,7 @@ from juzhu.epermit.services import VERIFY_PATH, permit_qr_svg, permit_token, tok
 from juzhu.policy.lifecycle import PERMIT_STATUS_LABELS
 from juzhu.registry import clock
 from juzhu.registry.selectors import permit_get_by_number
+from juzhu.sharing.access import Whose, access_record, reader_of
 
 staff = Router(auth=STAFF_AUTH, tags=["电子居住证 e-permit"])
 public = Router(auth=None, tags=["电子居住证 e-permit"])
@@ -30,14 +32,19 @@ class EpermitOut(Schema):
 @staff.get("/permits/{number}/epermit", response=EpermitOut, summary="Signed token and QR code for a card")
 def epermit(request: HttpRequest, number: str) -> dict[str, Any]:
     staff_read(request.user)
-    permit = permit_get_by_number(number)
-    token = permit_token(permit)
-    base = request.build_absolute_uri("/")
-    return {
-        "token": token,
-        "url": base.rstrip("/") + VERIFY_PATH + token,
-        "qr_svg": permit_qr_svg(token, base),
-    }
+    with transaction.atomic():
+        permit = permit_get_by_number(number)
+        token = permit_token(permit)
+        base = request.build_absolute_uri("/")
+        body = {
+            "token": token,
+            "url": base.rstrip("/") + VERIFY_PATH + token,
+            "qr_svg": permit_qr_svg(token, base),
+        }
+        access_record(
+            reader_of(request), "api.epermit", Whose.of(permit.person_id, permit, permit_number=permit.number)
+        )
+    return body
 
 
 class KeyOut(Schema):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, P, QueryEx, Router, Schema, Status
 
@@ -19,9 +20,11 @@ from juzhu.api.errors import request_lang
 from juzhu.policy.entitlements import DEPARTMENT_LABELS, Department
 from juzhu.policy.errors import Forbidden, Lang
 from juzhu.policy.identity import identity_mask
+from juzhu.policy.reads import READS, purpose_label
 from juzhu.policy.sharing import PURPOSES
 from juzhu.registry.selectors import person_get_by_identity
 from juzhu.sharing import selectors
+from juzhu.sharing.access import Whose, access_record, client_address, reader_of
 from juzhu.sharing.models import AccessLog
 from juzhu.sharing.services import inspection_record
 
@@ -35,10 +38,8 @@ def _department_label(code: str, lang: Lang) -> str:
 
 
 def _purpose_label(code: str, lang: Lang) -> str:
-    p = PURPOSES.get(code)
-    if p is None:
-        return code
-    return p.en if lang == "en" else p.zh
+    """A purpose in words: a department credential's, or a reader's own (juzhu.policy.reads)."""
+    return purpose_label(code, lang)
 
 
 # ----------------------------------------------------------------------------- purposes
@@ -86,8 +87,14 @@ class DepartmentAccessOut(Schema):
 
 
 class PersonAccessOut(DepartmentAccessOut):
-    department: str
+    department: str = Field(..., description='the reader\'s department; "" for an employer')
     department_label: str
+    role: str = Field(..., description="the reader's role when it read (accounts.Role)")
+    read_label: str = Field(
+        ..., description="what was read (page, API operation, PDF, file, export), in words"
+    )
+    scope: Literal["record", "rows"]
+    client_address: str | None = Field(..., description="where the read came from; null for a job")
     permit_number: str
     as_guardian: bool = Field(
         ..., description="the read concerned a child; this person's permit was consulted"
@@ -103,7 +110,7 @@ def _access_out(e: AccessLog, lang: Lang) -> dict[str, Any]:
         "purpose": e.purpose,
         "purpose_label": _purpose_label(e.purpose, lang),
         "endpoint": e.endpoint,
-        "person": identity_mask(e.person.identity_number),
+        "person": identity_mask(e.person.identity_number) if e.person is not None else "",
         "service": e.service,
         "asked_on": e.asked_on,
         "fields": e.fields,
@@ -136,24 +143,30 @@ def department_access_log(
 @router.get(
     "/persons/{identity_number}/access-log",
     response=list[PersonAccessOut],
-    summary="Every read of a person's data by departments and inspecting officials (N-17)",
+    summary="Every read of a person's data, by anyone, newest first (N-17; this read is logged too)",
 )
 def person_access_log(
     request: HttpRequest, identity_number: str, limit: QueryEx[int, P(ge=1, le=500)] = 100
 ) -> list[dict[str, Any]]:
     staff_read(request.user)
     lang = request_lang(request)
-    person = person_get_by_identity(identity_number, rule="LH-4-services")
-    return [
-        {
-            **_access_out(e, lang),
-            "department": e.department,
-            "department_label": _department_label(e.department, lang),
-            "permit_number": e.permit_number,
-            "as_guardian": e.person_id != person.pk,
-        }
-        for e in selectors.access_log_for_person(person)[:limit]
-    ]
+    with transaction.atomic():
+        person = person_get_by_identity(identity_number, rule="LH-4-services")
+        access_record(reader_of(request), "api.person.access_log", Whose.of(person.pk, person))
+        return [
+            {
+                **_access_out(e, lang),
+                "department": e.department,
+                "department_label": _department_label(e.department, lang) if e.department else "",
+                "role": e.role,
+                "read_label": READS[e.endpoint].label(lang) if e.endpoint in READS else e.endpoint,
+                "scope": e.scope,
+                "client_address": e.client_address,
+                "permit_number": e.permit_number,
+                "as_guardian": e.person_id != person.pk,
+            }
+            for e in selectors.access_log_for_person(person)[:limit]
+        ]
 
 
 # ----------------------------------------------------------------------------- inspections
@@ -186,6 +199,6 @@ class InspectionOut(Schema):
     summary="An official checks a permit by number or scanned QR token (LH-4-inspection, logged)",
 )
 def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status[Any]:
-    shared = inspection_record(actor=request.user, **payload.dict())
+    shared = inspection_record(actor=request.user, address=client_address(request), **payload.dict())
     method = "token" if shared.log.endpoint == AccessLog.Endpoint.INSPECTION_TOKEN else "number"
     return Status(201, {"on": shared.on, "method": method, "access_log_id": shared.log.pk, **shared.data})

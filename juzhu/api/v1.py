@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
@@ -19,7 +20,7 @@ from juzhu.policy import deadlines as policy_deadlines
 from juzhu.policy import divisions
 from juzhu.policy.calendar import INPUT_DATE_MAX, INPUT_DATE_MIN
 from juzhu.policy.eligibility import ApplicantFacts, conditions_from, eligibility_check
-from juzhu.policy.errors import Lang
+from juzhu.policy.errors import Lang, NotFound
 from juzhu.policy.identity import identity_mask
 from juzhu.policy.lifecycle import APP_STATUS_LABELS, PERMIT_STATUS_LABELS, AppStatus, PermitStatus
 from juzhu.policy.materials import CaseKind, Doc, checklist, doc_label, docs_parse, missing, notice_for
@@ -33,6 +34,7 @@ from juzhu.registry.models import (
     PermitHistory,
     ResidenceRegistration,
 )
+from juzhu.sharing.access import Whose, access_record, access_record_list, reader_of
 from juzhu.workcal.selectors import work_calendar
 
 router = Router(auth=STAFF_AUTH)
@@ -389,14 +391,22 @@ def application_list(
 ) -> list[dict[str, Any]]:
     staff_read(request.user)
     lang = request_lang(request)
-    qs = selectors.applications_queue(status=status, police_station=police_station)[:limit]
-    return [_application_out(a, lang) for a in qs]
+    with transaction.atomic():
+        qs = selectors.applications_queue(status=status, police_station=police_station)[:limit]
+        body = [_application_out(a, lang) for a in qs]
+        # Names and identity numbers masked: one row for the list (docs/decisions/0011).
+        access_record_list(reader_of(request), "api.applications", len(body))
+    return body
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut, tags=["申请 applications"])
 def application_detail(request: HttpRequest, application_id: int) -> dict[str, Any]:
     staff_read(request.user)
-    return _application_out(selectors.application_get(application_id), request_lang(request))
+    with transaction.atomic():
+        app = selectors.application_get(application_id)
+        body = _application_out(app, request_lang(request))
+        access_record(reader_of(request), "api.application", Whose.of(app.person_id, app))
+    return body
 
 
 @router.post(
@@ -434,19 +444,20 @@ def _notice_out(n: Notice, lang: Lang) -> dict[str, Any]:
 @router.get("/applications/{application_id}/notice", response=NoticeOut, tags=["申请 applications"])
 def application_notice_get(request: HttpRequest, application_id: int) -> dict[str, Any]:
     staff_read(request.user)
-    app = selectors.application_get(application_id)
-    notice = Notice.objects.filter(application=app).first()
-    if notice is None:
-        from juzhu.policy.errors import NotFound
-
-        raise NotFound(
-            rule="LH-3.2-one-time-notice",
-            code="not-found",
-            zh="该申请没有一次性告知书。",
-            en="This application has no notice.",
-            fields=("application_id",),
-        )
-    return _notice_out(notice, request_lang(request))
+    with transaction.atomic():
+        app = selectors.application_get(application_id)
+        notice = Notice.objects.filter(application=app).first()
+        if notice is None:
+            raise NotFound(
+                rule="LH-3.2-one-time-notice",
+                code="not-found",
+                zh="该申请没有一次性告知书。",
+                en="This application has no notice.",
+                fields=("application_id",),
+            )
+        body = _notice_out(notice, request_lang(request))
+        access_record(reader_of(request), "api.notice", Whose.of(app.person_id, notice))
+    return body
 
 
 @router.post(
@@ -529,13 +540,27 @@ def application_issue(request: HttpRequest, application_id: int) -> Status[Any]:
 )
 def permit_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     staff_read(request.user)
-    return _permit_out(selectors.permit_get_by_number(number), request_lang(request))
+    with transaction.atomic():
+        permit = selectors.permit_get_by_number(number)
+        body = _permit_out(permit, request_lang(request))
+        access_record(
+            reader_of(request), "api.permit", Whose.of(permit.person_id, permit, permit_number=permit.number)
+        )
+    return body
 
 
 @router.get("/permits/{number}/history", response=list[HistoryOut], tags=["居住证 permits"])
 def permit_history(request: HttpRequest, number: str) -> list[PermitHistory]:
     staff_read(request.user)
-    return selectors.permit_history(selectors.permit_get_by_number(number))
+    with transaction.atomic():
+        permit = selectors.permit_get_by_number(number)
+        history = selectors.permit_history(permit)
+        access_record(
+            reader_of(request),
+            "api.permit.history",
+            Whose.of(permit.person_id, permit, permit_number=permit.number),
+        )
+    return history
 
 
 @router.post(

@@ -15,9 +15,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -95,6 +96,35 @@ def roster_template() -> bytes:
         start=1,
     ):
         notes.cell(row=r, column=1, value=line)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# The export's columns: the roster as the pages show it (identity numbers masked, N-17-confidentiality).
+EXPORT_COLUMNS = (
+    ("name", "姓名 Name"),
+    ("identity_number_masked", "公民身份号码（遮蔽） Identity number (masked)"),
+    ("hired_on", "签订劳动合同日期 Hired on"),
+    ("hire_reported_on", "招用报告日期 Hire reported on"),
+    ("hire_due_on", "招用报告期限 Hire report due"),
+    ("ended_on", "解除劳动关系日期 Ended on"),
+    ("end_reported_on", "离职报告日期 Departure reported on"),
+)
+
+
+def roster_export(entries: Iterable[Any]) -> bytes:
+    """The employer's staff as a spreadsheet (``RosterEntry`` values): one row each, dates as dates."""
+    wb = Workbook()
+    ws = wb.worksheets[0]
+    ws.title = SHEET_TITLE
+    for i, (_key, title) in enumerate(EXPORT_COLUMNS, start=1):
+        ws.cell(row=1, column=i, value=title).font = Font(bold=True)
+    for r, entry in enumerate(entries, start=2):
+        for c, (key, _title) in enumerate(EXPORT_COLUMNS, start=1):
+            cell = ws.cell(row=r, column=c, value=getattr(entry, key))
+            cell.number_format = DATE_FORMAT if isinstance(cell.value, date) else TEXT_FORMAT
+    ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -6,6 +6,7 @@ Nothing here writes.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -130,6 +131,11 @@ def employer_roster(
     if not include_ended:
         qs = qs.filter(employed_on_q(on) if on is not None else Q(ended_on__isnull=True))
     return qs.order_by("-hired_on", "-id")
+
+
+def employment_persons(ids: Iterable[int]) -> dict[int, int | None]:
+    """The register's person behind each employment record (None: a migrant the register does not know)."""
+    return dict(EmploymentRecord.objects.filter(pk__in=list(ids)).values_list("pk", "person_id"))
 
 
 # --------------------------------------------------------------------------- compliance

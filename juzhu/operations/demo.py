@@ -48,6 +48,7 @@ DEMO_PARTNERS = [
     ("edu-bureau", Role.DEPARTMENT, "juzhu-education-demo", "jz_demo_education"),
     ("hrss-bureau", Role.DEPARTMENT, "juzhu-hrss-demo", "jz_demo_hrss"),
     ("inspector", Role.DEPARTMENT, "juzhu-inspector-demo", "jz_demo_inspector"),
+    ("auditor", Role.AUDITOR, "juzhu-auditor-demo", "jz_demo_auditor"),  # 审计管理员: the read audit
 ]
 CREDENTIALS = {
     "edu-bureau": ("EDU-001", "临河区教科局", "education", ["education.school_place", "education.exams"]),

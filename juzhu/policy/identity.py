@@ -204,3 +204,18 @@ def age_on(birth_date: date, on: date) -> int:
     if on < _anniversary(birth_date, on.year):
         years -= 1
     return years
+
+
+def name_mask(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***: a verifier sees enough to match a face, no more (N-17-confidentiality)."""
+    return name[:1] + "*" * max(len(name) - 1, 1)
+
+
+# An address masked keeps its first characters (the province, city or district), never the street.
+ADDRESS_KEPT_CHARACTERS = 3
+
+
+def address_mask(address: str) -> str:
+    """临河区新华街1号 → 临河区*****: where, roughly, and no more (N-17-confidentiality)."""
+    kept = address[:ADDRESS_KEPT_CHARACTERS]
+    return kept + "*" * max(len(address) - len(kept), 1) if address else ""

@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 
 from juzhu.policy.endorsement import EndorsementWindow, endorsement_window
 from juzhu.policy.errors import NotFound
-from juzhu.policy.identity import identity_parse
+from juzhu.policy.identity import identity_parse, name_mask
 from juzhu.policy.lifecycle import HistoryEntry, PermitEvent, PermitStatus
 from juzhu.policy.numbers import permit_number_normalise
 from juzhu.policy.parameters import LINHE, JurisdictionPolicy
@@ -133,9 +133,7 @@ class Verification:
     rule: str
 
 
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***: a verifier sees enough to match a face, no more."""
-    return name[:1] + "*" * max(len(name) - 1, 1)
+mask_name = name_mask  # one masking rule (juzhu.policy.identity); the name its callers know
 
 
 # ``status_on`` of the card's history in one query: the to_status of its last entry, by

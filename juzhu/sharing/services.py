@@ -2,7 +2,8 @@
 
 Each read is one transaction that computes the answer, keeps only the purpose's fields
 (``juzhu.policy.sharing.fields_for`` is the last step before anything leaves) and writes one
-``AccessLog`` row; if anything fails, nothing is returned and nothing is logged.
+``AccessLog`` row through the log's one writer (``juzhu.sharing.access``); if anything fails,
+nothing is returned and nothing is logged.
 
 A refused request (no credential, a purpose not bound to the credential, a service outside the
 purpose, an unknown person, a tampered token, bad input) reads and returns no personal data, so it
@@ -26,16 +27,18 @@ from juzhu.entitlements.selectors import entitlement_for
 from juzhu.epermit.services import token_check
 from juzhu.policy.entitlements import Department, service_get
 from juzhu.policy.errors import Forbidden, InvalidInput, Lang, NotFound, TransitionNotAllowed
+from juzhu.policy.reads import STAFF_ENTITLEMENT
 from juzhu.policy.sharing import PURPOSES, fields_for, purpose_get
 from juzhu.registry import clock
 from juzhu.registry.selectors import permit_get_by_number, permit_verify, person_get_by_identity
+from juzhu.sharing.access import Whose, access_record, reader_for
 from juzhu.sharing.models import AccessLog, DepartmentCredential
 from juzhu.sharing.selectors import credential_for, person_record_on
 
 # Staff of the public security bureau (the issuing authority, N-8-authority) may ask the same
 # question at the counter; they get the answer and the status it rests on, nothing more, and the
 # read is logged like a department's under this purpose code.
-STAFF_PURPOSE = "staff.counter"
+STAFF_PURPOSE = STAFF_ENTITLEMENT  # "staff.counter"
 STAFF_FIELDS = frozenset({"entitled", "reasons", "service", "permit_status"})
 INSPECTION_PURPOSE = "police.inspection"  # LH-4-inspection
 
@@ -93,19 +96,18 @@ class Shared:
     log: AccessLog
 
 
-def _log(caller: Caller, **kw: Any) -> AccessLog:
-    guardians = kw.pop("guardians", ())
-    entry = AccessLog.objects.create(
-        actor=caller.user,
-        actor_label=caller.user.get_username(),
-        credential=caller.credential,
-        department=caller.department,
+def _log(caller: Caller, read: str, address: str | None, **kw: Any) -> AccessLog:
+    """The read's row, through the access log's one writer (``juzhu.sharing.access``)."""
+    whose = Whose(kw.pop("person_id"), permit_number=kw.pop("permit_number", ""))
+    return access_record(
+        reader_for(caller.user, address, caller.credential),
+        read,
+        whose,
         purpose=caller.purpose,
+        fields=kw.pop("fields"),
+        guardians=kw.pop("guardians", ()),
         **kw,
     )
-    if guardians:
-        entry.guardians.set(guardians)
-    return entry
 
 
 @transaction.atomic
@@ -118,6 +120,7 @@ def entitlement_share(
     purpose: str | None = None,
     extra: dict[str, object] | None = None,
     lang: Lang = "zh-hans",
+    address: str | None = None,
 ) -> Shared:
     """Answer "is this person entitled to this service on this date?" for a department or staff.
 
@@ -148,13 +151,14 @@ def entitlement_share(
     data = fields_for_caller(caller, person_record_on(answer, caller.fields, lang))
     log = _log(
         caller,
-        person=person,
+        AccessLog.Endpoint.ENTITLEMENT_CHECK,
+        address,
+        person_id=person.pk,
         guardians=answer.guardian_ids,
         permit_number=answer.own_card.number,
         service=svc.code,
         asked_on=on,
         fields=sorted(data),
-        endpoint=AccessLog.Endpoint.ENTITLEMENT_CHECK,
     )
     return Shared(on, caller.purpose, data, log)
 
@@ -174,6 +178,7 @@ def inspection_record(
     reason: str,
     number: str | None = None,
     token: str | None = None,
+    address: str | None = None,
 ) -> Shared:
     """LH-4-inspection: an official on duty checks a permit, by its number or its scanned QR token.
 
@@ -222,13 +227,14 @@ def inspection_record(
     data = fields_for(police, record)
     log = _log(
         caller,
+        endpoint,
+        address,
         person_id=permit.person_id,
         permit_number=permit.number,
         asked_on=today,
         fields=sorted(data),
         official_credential_number=official,
         reason=why,
-        endpoint=endpoint,
     )
     return Shared(today, police.code, data, log)
 

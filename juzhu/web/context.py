@@ -29,7 +29,11 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str, str]]] = {
     Role.EMPLOYER: [("web:employer-home", "本单位", "Our staff")],
     Role.DEPARTMENT: [("web:dept-home", "核验与查询", "Verify and check")],
     Role.SYSTEM: [],
-    Role.AUDITOR: [],
+    # 三员分立: the audit administrator sees the reading report and the audit trail, nothing else.
+    Role.AUDITOR: [
+        ("web:audit-report", "查阅审计", "Read audit"),
+        ("web:audit-trail", "审计日志", "Audit trail"),
+    ],
 }
 
 

@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -20,6 +21,7 @@ from django.shortcuts import render
 from juzhu.accounts.models import StaffProfile
 from juzhu.accounts.selectors import staff_profile
 from juzhu.policy.errors import PolicyError
+from juzhu.policy.reads import ReadNotLogged
 from juzhu.registry.selectors import jurisdiction
 from juzhu.web.i18n import request_lang, tr
 
@@ -99,14 +101,24 @@ def forbidden(request: HttpRequest, zh: str, en: str) -> HttpResponse:
     return render(request, "web/forbidden.html", {"problem": problem}, status=403)
 
 
+def unavailable(request: HttpRequest, exc: ReadNotLogged) -> HttpResponse:
+    """The read could not be logged: nothing of it is shown (N-17-confidentiality), 503."""
+    return render(request, "web/unavailable.html", {"problem": Problem.from_error(exc, request)}, status=503)
+
+
 def staff_page(
-    capability: str,
+    capability: str, *, personal: bool = True
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Only signed-in staff whose role has ``capability`` (juzhu.accounts.ROLE_CAPABILITIES).
 
     The account must also work in this deployment's county (its ``division_code``), as for the
     API's reads (``staff_read``).  The profile is passed to the view as ``request.staff``; the
     services check the jurisdiction again on every change.
+
+    The view runs in one transaction, so what a page reads and the access-log rows of that read
+    (``juzhu.sharing.access``) commit together; if a row cannot be written the page shows nothing
+    of the read and answers 503.  A page that shows no personal data at all (``personal=False``:
+    aggregate figures) needs no such transaction.
     """
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -125,7 +137,13 @@ def staff_page(
                     "This page is outside the account's jurisdiction.",
                 )
             request.staff = profile  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            if not personal:
+                return view(request, *args, **kwargs)
+            try:
+                with transaction.atomic():
+                    return view(request, *args, **kwargs)
+            except ReadNotLogged as exc:
+                return unavailable(request, exc)
 
         return wrapper
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from juzhu.web import views
+from juzhu.web.audit import urls as audit
 from juzhu.web.counter import urls as counter
 from juzhu.web.dashboard import urls as dashboard
 from juzhu.web.holder import urls as holder
@@ -22,4 +23,5 @@ urlpatterns = [
     *counter.urlpatterns,
     *partners.urlpatterns,
     *dashboard.urlpatterns,
+    *audit.urlpatterns,
 ]

@@ -16,6 +16,7 @@ HOME_BY_ROLE: dict[str, str] = {
     Role.ADMINISTRATOR: "web:wb-queue",
     Role.EMPLOYER: "web:employer-home",
     Role.DEPARTMENT: "web:dept-home",
+    Role.AUDITOR: "web:audit-report",
 }
 
 

@@ -222,7 +222,8 @@ def test_the_daily_run_queues_then_sends_and_keeps_its_first_line(clerk: User, s
     assert lines[0].startswith("daily run 2026-02-01: ") and "permits suspended" in lines[0]
     assert lines[1] == "reminders 2026-02-01: 1 queued, 1 sent, 0 failed"
     assert lines[2] == "uploads: 0 unreferenced files removed"
-    assert lines[4] == "reminders 2026-02-01: 0 queued, 0 sent, 0 failed"
+    assert lines[3] == "bulk reading 2026-01-31: 0 accounts above 100 people, 0 alerts raised"
+    assert lines[5] == "reminders 2026-02-01: 0 queued, 0 sent, 0 failed"
     assert Notification.objects.get().status == "sent"
 
 

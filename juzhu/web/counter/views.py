@@ -42,9 +42,11 @@ from juzhu.policy.proxy import PROXY_RELATION_LABELS
 from juzhu.registry import clock, previews, services
 from juzhu.registry.models import Permit, Person, PoliceStation
 from juzhu.registry.selectors import jurisdiction, person_get
+from juzhu.sharing.access import Whose, access_record_each, reader_of
 from juzhu.web.counter.records import person_find, person_record
 from juzhu.web.i18n import label, lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
+from juzhu.web.readlog import access_lines, read_record
 
 # Labels shown beside values the rules define (the values themselves come from juzhu.policy).
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -147,10 +149,24 @@ def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
     return redirect(url)
 
 
+# What each panel shows of the person it is opened for (juzhu.policy.reads).
+PANEL_READS = {
+    "web/counter/panel_register.html": "page.counter.register",
+    "web/counter/panel_apply.html": "page.counter.apply",
+    "web/counter/panel_endorse.html": "page.counter.endorse",
+    "web/counter/panel_change.html": "page.counter.address",
+}
+
+
 def _panel(
     request: HttpRequest, template: str, ctx: dict[str, Any], *, problem: Problem | None = None
 ) -> HttpResponse:
-    """The panel alone for htmx; without JavaScript, a whole page around it."""
+    """The panel alone for htmx; without JavaScript, a whole page around it.  Every panel shown for a
+    known person is a read of that person's record (its facts, or the card it acts on)."""
+    known: Person | None = ctx.get("person")
+    if known is not None and template in PANEL_READS:
+        live: Permit | None = ctx.get("live")
+        read_record(request, PANEL_READS[template], known.pk, live or known)
     ctx = {**ctx, "panel_template": template}
     name = template if getattr(request, "htmx", False) else "web/counter/action.html"
     return page(request, name, ctx, problem=problem)
@@ -244,6 +260,9 @@ def find(request: HttpRequest) -> HttpResponse:
     if not q:
         return page(request, template, {"q": ""})
     found, problem = attempt(request, person_find, q, clock.today())
+    if found is not None and len(found) > 1:
+        # Several people, each named in full: a read of each (docs/decisions/0011).
+        access_record_each(reader_of(request), "page.find", [Whose.of(p.pk, p) for p in found])
     if found is not None and len(found) == 1:
         url = reverse("web:counter-person", args=[found[0].pk])
         if getattr(request, "htmx", False):
@@ -269,6 +288,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         return _not_found(request, problem)  # type: ignore[arg-type]
     today = clock.today()
+    read_record(request, "page.person", found.pk, found)  # before the record, which lists this read too
     record = person_record(found, today)
     return page(
         request,
@@ -293,6 +313,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "residence_reason": pair(EVENT_LABELS, record.view.residence.event)
             if record.view and record.view.residence
             else "",
+            "access": access_lines(record.access, person_id=found.pk),
         },
     )
 

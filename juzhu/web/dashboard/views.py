@@ -224,7 +224,7 @@ def _scope_check(request: HttpRequest) -> Problem | None:
     return problem
 
 
-@staff_page("decide")
+@staff_page("decide", personal=False)  # counts only: no person is read
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The figures; an htmx request (the filter form) gets only the panels."""
     problem = _scope_check(request)
@@ -268,7 +268,7 @@ def csv_bytes(table: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-@staff_page("decide")
+@staff_page("decide", personal=False)  # counts only: no person is read
 def figure_csv(request: HttpRequest, figure: str) -> HttpResponse:
     """The numbers behind one chart, with the same filters, headed in the request's language."""
     problem = _scope_check(request)

@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from juzhu.policy import reads
 from juzhu.policy.entitlements import CATALOGUE, DEPARTMENT_LABELS, SERVICES, Department, Extra, Service
 from juzhu.policy.identity import identity_mask
 from juzhu.policy.lifecycle import PERMIT_STATUS_LABELS, PermitStatus
@@ -22,37 +23,19 @@ from juzhu.policy.sharing import PURPOSES, Purpose
 from juzhu.registry import clock
 from juzhu.registry.selectors import permit_verify
 from juzhu.sharing import selectors as sharing_selectors
-from juzhu.sharing.models import AccessLog, DepartmentCredential
+from juzhu.sharing.access import client_address
+from juzhu.sharing.models import DepartmentCredential
 from juzhu.sharing.services import STAFF_FIELDS, STAFF_PURPOSE, caller_resolve, entitlement_share
 from juzhu.web.i18n import label, request_lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
 from juzhu.web.partners.forms import date_field, is_htmx, text_field
+from juzhu.web.readlog import read_list
 
 SHARING_RULE = "LH-2-sharing"
 LOG_LIMIT = 100
 
-# The names of the fields a purpose may see (juzhu.policy.sharing.FIELDS), for people to read.
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "entitled": ("是否享受", "Entitled"),
-    "reasons": ("理由", "Reasons"),
-    "service": ("服务", "Service"),
-    "permit_status": ("居住证状态", "Permit status"),
-    "permit_number": ("居住证编号", "Permit number"),
-    "issue_date": ("签发日期", "Issue date"),
-    "residence_since": ("居住年限起算日", "Residence counted since"),
-    "next_anniversary": ("下次签注日", "Next anniversary"),
-    "name": ("姓名", "Name"),
-    "sex": ("性别", "Sex"),
-    "birth_date": ("出生日期", "Birth date"),
-    "identity_number": ("公民身份号码", "Identity number"),
-    "residence_address": ("居住地址", "Residence address"),
-    "hukou_address": ("户籍地址", "Hukou address"),
-}
-ENDPOINT_LABELS: dict[str, tuple[str, str]] = {
-    AccessLog.Endpoint.ENTITLEMENT_CHECK: ("公共服务资格查询", "Entitlement check"),
-    AccessLog.Endpoint.INSPECTION_NUMBER: ("按证号查验", "Inspection by number"),
-    AccessLog.Endpoint.INSPECTION_TOKEN: ("扫码查验", "Inspection by QR"),
-}
+# The names of the fields a purpose may see, and of each read, in words (juzhu.policy.reads).
+FIELD_LABELS = reads.FIELD_LABELS
 NOT_ISSUED = ("该日期尚未签发", "not issued on that date")
 # Conditions a department asserts from its own records (as the API's ``conditions``); gaokao is asked
 # separately, and the elderly-or-disabled condition is derived from the register.
@@ -149,17 +132,19 @@ def _log_rows(request: HttpRequest, credential: DepartmentCredential) -> list[di
             {
                 "id": e.pk,
                 "at": e.at,
-                "person": identity_mask(e.person.identity_number),
+                "person": identity_mask(e.person.identity_number) if e.person is not None else "",
                 "purpose": (purpose.en if lang == "en" else purpose.zh) if purpose else e.purpose,
                 "purpose_code": e.purpose,
                 "service": service.name(lang) if service else e.service,
                 "asked_on": e.asked_on,
-                "what": label(ENDPOINT_LABELS.get(e.endpoint, (e.endpoint, e.endpoint))),
+                "what": reads.READS[e.endpoint].label(lang) if e.endpoint in reads.READS else e.endpoint,
                 "fields": [label(FIELD_LABELS.get(f, (f, f))) for f in e.fields],
                 "actor": e.actor_label,
                 "credential": e.credential.code if e.credential else "",
             }
         )
+    # The department reading its own log is a read too: masked numbers only, one row (LH-2-sharing).
+    read_list(request, "page.department.access_log", len(rows))
     return rows
 
 
@@ -290,6 +275,7 @@ def department_check(request: HttpRequest) -> HttpResponse:
             purpose=text_field(request.POST, "purpose") or None,
             extra=extra,
             lang=request_lang(request),
+            address=client_address(request),
         )
         if shared is not None:
             service = SERVICES.get(str(shared.data.get("service", "")))

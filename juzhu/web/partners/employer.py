@@ -24,6 +24,7 @@ from juzhu.policy.employers import report_on_time
 from juzhu.policy.errors import CalendarUnknown, PolicyError
 from juzhu.registry import clock
 from juzhu.registry.selectors import jurisdiction
+from juzhu.sharing.access import Whose, access_record_each, reader_of
 from juzhu.web.i18n import request_lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
 from juzhu.web.partners.forms import date_field, is_htmx, text_field
@@ -136,10 +137,19 @@ def _home_context(employer: Employer) -> dict[str, Any]:
     }
 
 
+def _read_roster(request: HttpRequest, ctx: dict[str, Any], read: str = "page.employer.roster") -> None:
+    """The roster names each person in full: a read of each, once per account and day on the page
+    (docs/decisions/0011), logged in the page's transaction."""
+    ids = [row.entry.id for row in (*ctx["rows"], *ctx["ended"])]
+    persons = selectors.employment_persons(ids)
+    access_record_each(reader_of(request), read, [Whose.employment(i, persons.get(i)) for i in ids])
+
+
 def _render_home(
     request: HttpRequest, employer: Employer, extra: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     ctx = {**_home_context(employer), "memberships": _memberships(request), **(extra or {})}
+    _read_roster(request, ctx)
     return page(request, "web/partners/employer_home.html", ctx, status=status)
 
 
@@ -174,7 +184,9 @@ def employer_roster(request: HttpRequest, employer_id: int) -> HttpResponse:
     employer, refused = _employer(request, employer_id)
     if employer is None:
         return refused or _forbidden(request, _no_employer())
-    return page(request, "web/partners/_roster.html", _home_context(employer))
+    ctx = _home_context(employer)
+    _read_roster(request, ctx)
+    return page(request, "web/partners/_roster.html", ctx)
 
 
 @staff_page("employer")
@@ -184,7 +196,34 @@ def employer_staff_options(request: HttpRequest, employer_id: int) -> HttpRespon
     employer, refused = _employer(request, employer_id)
     if employer is None:
         return refused or _forbidden(request, _no_employer())
-    return page(request, "web/partners/_staff_options.html", _home_context(employer))
+    ctx = _home_context(employer)
+    _read_roster(request, ctx)
+    return page(request, "web/partners/_staff_options.html", ctx)
+
+
+@staff_page("employer")
+@require_GET
+def employer_roster_export(request: HttpRequest, employer_id: int) -> HttpResponse:
+    """The current staff as .xlsx (names, masked numbers, dates): every export is logged, row by row."""
+    employer, refused = _employer(request, employer_id)
+    if employer is None:
+        return refused or _forbidden(request, _no_employer())
+    entries = [selectors.roster_entry(r) for r in selectors.employer_roster(employer)]
+    body = roster.roster_export(entries)
+    persons = selectors.employment_persons(e.id for e in entries)
+    access_record_each(
+        reader_of(request),
+        "export.employer.roster",
+        [Whose.employment(e.id, persons.get(e.id)) for e in entries],
+    )
+    return xlsx_attachment(body, f"roster-{employer.credit_code}-{clock.today():%Y%m%d}.xlsx")
+
+
+def xlsx_attachment(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # N-17-confidentiality: no shared cache keeps it
+    return response
 
 
 # --------------------------------------------------------------------------- due-date preview

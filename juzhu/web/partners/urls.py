@@ -11,6 +11,11 @@ urlpatterns = [
     path("employer/<id:employer_id>/", employer.employer_detail, name="employer-detail"),
     path("employer/<id:employer_id>/roster/", employer.employer_roster, name="employer-roster"),
     path(
+        "employer/<id:employer_id>/roster.xlsx",
+        employer.employer_roster_export,
+        name="employer-roster-export",
+    ),
+    path(
         "employer/<id:employer_id>/staff-options/",
         employer.employer_staff_options,
         name="employer-staff-options",

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from juzhu.policy.identity import identity_mask
+from juzhu.policy.identity import identity_mask, name_mask
 from juzhu.web import i18n
 
 register = template.Library()
@@ -28,6 +28,12 @@ def rule(rule_id: str) -> SafeString:
 def masked(identity_number: str) -> str:
     """Lists show identity numbers masked (N-17-confidentiality)."""
     return identity_mask(identity_number) if identity_number else ""
+
+
+@register.filter
+def masked_name(name: str) -> str:
+    """张三 → 张*: a list names nobody in full (N-17-confidentiality, juzhu.policy.identity)."""
+    return name_mask(name or "")
 
 
 @register.filter

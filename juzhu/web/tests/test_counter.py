@@ -32,7 +32,8 @@ from juzhu.registry.tests.factories import (
     station,
     today_is,
 )
-from juzhu.sharing.models import AccessLog
+from juzhu.sharing.services import entitlement_share
+from juzhu.sharing.tests.factories import education
 
 pytestmark = pytest.mark.django_db
 
@@ -195,20 +196,15 @@ def test_the_window_state_on_each_side_of_its_bounds(
 
 
 def test_the_person_page_lists_who_read_the_record(desk: Client, wang: Permit) -> None:
-    reader = staff("edu-bureau", Role.DEPARTMENT)
-    AccessLog.objects.create(
-        actor=reader,
-        actor_label="edu-bureau",
-        department="education",
-        person=wang.person,
-        purpose="education.school_place",
-        service="2-school-place",
-        asked_on=date(2026, 1, 15),
-        fields=["entitled", "permit_status"],
-        endpoint="entitlements.check",
-    )
+    credential = education(["education.exams"])
+    with today_is(date(2026, 1, 15)):
+        entitlement_share(
+            actor=credential.user, identity_number=WANG, service="2-zhongkao", purpose="education.exams",
+            extra={"junior_high_graduate": True}, address="10.20.0.5",
+        )  # fmt: skip
     page = html(desk.get(person_url(wang)))
-    assert "edu-bureau" in page and "education.school_place" in page and "entitled, permit_status" in page
+    assert "jkj-system" in page and "JKJ-01" in page and "中考、高考报名资格" in page
+    assert "是否享受、理由、服务、居住证状态、姓名" in page and "10.20.0.5" in page
 
 
 def test_the_person_page_in_english(desk: Client, wang: Permit) -> None:

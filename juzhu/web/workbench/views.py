@@ -21,16 +21,18 @@ from django.views.decorators.http import require_GET, require_POST
 from juzhu.accounts.models import StaffProfile
 from juzhu.accounts.selectors import staff_read
 from juzhu.enforcement.selectors import case_get
+from juzhu.policy import audit_events
 from juzhu.policy.errors import NotFound
 from juzhu.policy.identity import identity_mask
 from juzhu.policy.lifecycle import APP_STATUS_LABELS, AppStatus
 from juzhu.policy.materials import Doc, doc_label
 from juzhu.printing.pdf import card_pdf, decision_pdf, notice_pdf, receipt_pdf
 from juzhu.registry import clock, services
-from juzhu.registry.models import Application, ApplicationDocument, FeeReceipt, Notice, PoliceStation
+from juzhu.registry.models import Application, ApplicationDocument, FeeReceipt, Notice, Permit, PoliceStation
 from juzhu.registry.selectors import application_get, jurisdiction, permit_get_by_number
 from juzhu.web.i18n import label, lang, request_lang, tr
 from juzhu.web.pages import Problem, attempt, page, staff_page
+from juzhu.web.readlog import read_list, read_record
 from juzhu.web.workbench import queries
 from juzhu.workcal.selectors import work_calendar
 
@@ -114,6 +116,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "selected_statuses": statuses,
         "selected_station": station,
     }
+    # Names and identity numbers masked, as the API's queue: one row for the list (docs/decisions/0011).
+    read_list(request, "page.queue", len(q.rows))
     template = "web/workbench/_queue_table.html" if _htmx(request) else "web/workbench/queue.html"
     return page(request, template, ctx, problem=problem)
 
@@ -197,17 +201,7 @@ def _refusal_rule_after(action: str, problem: Problem, request: HttpRequest) -> 
 
 
 # What a clerk reads in the audit trail: the event and the changed values in words, not the stored codes.
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "application.received": ("收件", "received"),
-    "application.notified": ("出具一次性告知书", "one-time notice issued"),
-    "application.supplemented": ("补正材料", "documents added"),
-    "application.accepted": ("受理", "accepted"),
-    "application.approved": ("审核通过", "approved"),
-    "application.refused": ("不予受理/不予发证", "refused"),
-    "application.issued": ("发证", "issued"),
-    "fee.charged": ("收取工本费", "card fee charged"),
-    "permit.issued": ("签发居住证", "permit issued"),
-}
+EVENT_LABELS = audit_events.EVENT_LABELS  # one table of event names (juzhu.policy.audit_events)
 AUDIT_KEYS: dict[str, tuple[str, str]] = {
     "status": ("状态", "status"),
     "documents": ("材料", "documents"),
@@ -280,6 +274,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     app, problem = _load(request, pk)
     if app is None:
         return page(request, "web/workbench/problem.html", problem=problem)
+    read_record(request, "page.case", app.person_id, app)
     return page(request, "web/workbench/case.html", _case_context(request, app))
 
 
@@ -360,6 +355,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if problem is None and not _htmx(request):
         messages.success(request, done or "")
         return redirect("web:wb-case", pk=app.pk)
+    read_record(request, "page.case", fresh.person_id, fresh)  # the case shown again after the step
     ctx = _case_context(request, fresh)
     ctx["done"] = done if problem is None else None
     ctx["failed_action"] = action if problem is not None else None
@@ -379,7 +375,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponseBase:
     _, denied = attempt(request, staff_read, request.user)
     if denied is not None:
         return page(request, "web/forbidden.html", problem=denied)
-    doc = ApplicationDocument.objects.filter(pk=pk).first()
+    doc = ApplicationDocument.objects.select_related("application").filter(pk=pk).first()
     root = Path(settings.JUZHU_UPLOAD_ROOT).resolve()
     path = (root / doc.storage_name).resolve() if doc is not None else None
     if doc is None or path is None or not path.is_relative_to(root) or not path.is_file():
@@ -395,6 +391,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponseBase:
                 status=404,
             ),
         )
+    read_record(request, "file.upload", doc.application.person_id, doc)
     response = FileResponse(path.open("rb"), content_type=doc.content_type)
     response["Content-Disposition"] = f'inline; filename="upload-{doc.pk}{_ext(doc.content_type)}"'
     response["Cache-Control"] = "private, no-store"  # N-17-confidentiality: no shared cache keeps it
@@ -420,14 +417,20 @@ def _not_found(rule: str, zh: str, en: str, field: str) -> NotFound:
     return NotFound(rule=rule, code="not-found", zh=zh, en=en, fields=(field,))
 
 
-def _print(request: HttpRequest, load: Any, render: Any, filename: Any) -> HttpResponse:
+def _print(request: HttpRequest, read: str, load: Any, render: Any, filename: Any) -> HttpResponse:
+    """A printed document: loaded, rendered and its read logged in the page's transaction."""
     _, denied = attempt(request, staff_read, request.user)
     if denied is not None:
         return page(request, "web/forbidden.html", problem=denied)
     obj, problem = attempt(request, load)
     if obj is None:
         return page(request, "web/workbench/problem.html", problem=problem)
-    return _pdf(render(obj), filename(obj))
+    body = render(obj)
+    person_id = (
+        obj.application.person_id if isinstance(obj, Notice) else obj.person_id
+    )  # None: an employer's case
+    read_record(request, read, person_id, obj, permit_number=obj.number if isinstance(obj, Permit) else "")
+    return _pdf(body, filename(obj))
 
 
 def _notice(pk: int) -> Notice:
@@ -451,6 +454,7 @@ def print_notice(request: HttpRequest, notice_pk: int) -> HttpResponse:
     lang = request_lang(request)
     return _print(
         request,
+        "pdf.notice",
         lambda: _notice(notice_pk),
         lambda n: notice_pdf(n, lang),
         lambda n: f"notice-{n.number}.pdf",
@@ -463,6 +467,7 @@ def print_card(request: HttpRequest, permit_number: str) -> HttpResponse:
     base = request.build_absolute_uri("/")
     return _print(
         request,
+        "pdf.card",
         lambda: permit_get_by_number(permit_number),
         lambda p: card_pdf(p, base_url=base),
         lambda p: f"permit-{p.number}.pdf",
@@ -472,10 +477,14 @@ def print_card(request: HttpRequest, permit_number: str) -> HttpResponse:
 @staff_page("read")
 @require_GET
 def print_receipt(request: HttpRequest, receipt_pk: int) -> HttpResponse:
-    return _print(request, lambda: _receipt(receipt_pk), receipt_pdf, lambda r: f"receipt-{r.number}.pdf")
+    return _print(
+        request, "pdf.receipt", lambda: _receipt(receipt_pk), receipt_pdf, lambda r: f"receipt-{r.number}.pdf"
+    )
 
 
 @staff_page("read")
 @require_GET
 def print_decision(request: HttpRequest, case_pk: int) -> HttpResponse:
-    return _print(request, lambda: case_get(case_pk), decision_pdf, lambda c: f"case-{c.number}.pdf")
+    return _print(
+        request, "pdf.decision", lambda: case_get(case_pk), decision_pdf, lambda c: f"case-{c.number}.pdf"
+    )

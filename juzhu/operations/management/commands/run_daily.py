@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -10,13 +10,15 @@ from juzhu.notifications.services import outbox_send, reminders_enqueue
 from juzhu.registry import clock
 from juzhu.registry.online import uploads_orphans_remove
 from juzhu.registry.services import permits_sweep
+from juzhu.sharing.alerts import reads_alert_raise
 
 
 class Command(BaseCommand):
     help = (
         "The daily run: store deadlines whose year's calendar is now known, and suspend overdue permits "
         "(LH-3.2-endorse-overdue, LH-4-employer-report-5wd), then queue and send the endorsement "
-        "reminders (LH-3.2-endorse-window), and remove uploaded files no application names. Safe to re-run."
+        "reminders (LH-3.2-endorse-window), remove uploaded files no application names, and flag the accounts "
+        "that read more people's records the day before than the alert threshold (N-17). Safe to re-run."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,3 +42,9 @@ class Command(BaseCommand):
         )
         # Files left by online requests that rolled back after storing them (juzhu.registry.online).
         self.stdout.write(f"uploads: {uploads_orphans_remove()} unreferenced files removed")
+        # Bulk reading (N-17-confidentiality): the last whole day before the run's date.
+        alerts = reads_alert_raise(on - timedelta(days=1))
+        self.stdout.write(
+            f"bulk reading {alerts.day}: {len(alerts.flagged)} accounts above {alerts.threshold} people, "
+            f"{alerts.raised} alerts raised"
+        )
