@@ -12,3 +12,6 @@ import os
 os.environ.setdefault("JUZHU_SECRET_KEY", "test-only-juzhu-secret-key-never-deployed-0123456789")
 
 from config.settings import *  # noqa: F403  (the test settings are the deployment settings plus secrets)
+
+# One-time codes go to memory, where the tests read them (juzhu.notifications.backends.MemoryBackend).
+JUZHU_SMS_BACKEND = "memory"
