@@ -9,12 +9,19 @@ from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from juzhu.policy.errors import Lang, PolicyError
+from juzhu.policy.errors import Lang, PolicyError, Throttled
 
 PROBLEM_BASE = "https://juzhu.linhe.gov.cn/problems/"
 # Parts of a pydantic error location that name where a value came from, not the field itself.
 _LOCATION_PARTS = ("body", "query", "path", "header", "file", "form", "cookie")
-STATUS = {"invalid": 422, "conflict": 409, "not_found": 404, "forbidden": 403, "unavailable": 503}
+STATUS = {
+    "invalid": 422,
+    "conflict": 409,
+    "not_found": 404,
+    "forbidden": 403,
+    "unavailable": 503,
+    "throttled": 429,
+}
 
 
 def request_lang(request: HttpRequest) -> Lang:
@@ -42,7 +49,10 @@ def install(api: NinjaAPI) -> None:
         if exc.extra:
             extra["context"] = dict(exc.extra)
         message = exc.message(lang)
-        return problem(api, request, STATUS[exc.kind], exc.code, message, message, **extra)
+        response = problem(api, request, STATUS[exc.kind], exc.code, message, message, **extra)
+        if isinstance(exc, Throttled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
