@@ -35,11 +35,11 @@ from juzhu.notifications.services import contact_set, reminders_enqueue
 from juzhu.policy.calendar import add_months, add_years
 from juzhu.policy.errors import PolicyError
 from juzhu.policy.materials import CaseKind
+from juzhu.policy.proof import Proof, Purpose
 from juzhu.registry import clock, services
 from juzhu.registry.demo import HALL, home_station, issue_permit, register_person
 from juzhu.registry.demo import load_demo as load_register_demo
 from juzhu.registry.models import Permit, Person
-from juzhu.policy.proof import Proof, Purpose
 from juzhu.registry.online import Upload, application_submit_online
 from juzhu.sharing.services import credential_issue
 

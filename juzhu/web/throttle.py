@@ -170,7 +170,8 @@ def _hit(key: str, window: int) -> int:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(full, write=True)
+        # Django's own client for this cache (its pool and key scheme); the public API has no pipeline.
+        client = backend._cache.get_client(full, write=True)  # type: ignore[attr-defined]
         pipe = client.pipeline(transaction=False)
         pipe.set(full, 0, ex=window, nx=True)
         pipe.incr(full)

@@ -218,11 +218,11 @@ def permit(request: HttpRequest, **kwargs: object) -> HttpResponse:
         current = proof_get(request, Purpose.PERMIT)
         if current is not None and current.target_id == found.pk:
             return redirect("web:holder-permit")  # already proved within this session
-        _, problem = code_start(
+        _, refused = code_start(
             request, person_id=found.person_id, purpose=Purpose.PERMIT, target_id=found.pk
         )
-        if problem is not None:
-            return _lookup_form(request, form, problem=problem)
+        if refused is not None:
+            return _lookup_form(request, form, problem=refused)
         return redirect("web:portal-code")
     found = _remembered(request)
     if found is None:
