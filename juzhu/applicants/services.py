@@ -146,7 +146,15 @@ def code_send(
                 "created_at", flat=True
             )
         )
-        code_send_check(now=at, person_sends=person_sends, address_sends=address_sends, policy=policy)
+        last_same = (
+            PhoneCode.objects.filter(person=person, purpose=purpose.value, target_id=target_id)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        code_send_check(
+            now=at, person_sends=person_sends, address_sends=address_sends, last_same=last_same, policy=policy
+        )
         code, salt = _code_new(policy), secrets.token_hex(16)
         row = PhoneCode.objects.create(
             person=person,

@@ -64,7 +64,7 @@ class CodePolicy:
     # Wrong codes allowed on one code; the next one kills it.  With ``per_person_hour`` codes an
     # hour, a guesser gets 25 tries an hour at a million-to-one: about one success in 40,000 hours.
     attempts: int = 5
-    # The pause before another code may be sent to the same person ("resend"): an SMS usually
+    # The pause before another code for the same purpose and page ("resend"): an SMS usually
     # arrives within seconds, and the pause keeps a double click from sending two.
     resend_after: timedelta = timedelta(seconds=60)
     # Codes a person may be sent per hour and per day: a stranger who knows the pair must not be
@@ -135,15 +135,19 @@ def code_send_check(
     now: datetime,
     person_sends: Sequence[datetime],
     address_sends: Sequence[datetime],
+    last_same: datetime | None = None,
     policy: CodePolicy = CODES,
 ) -> None:
     """May a code be sent now?  ``Throttled`` with the seconds to wait, else None.
 
     ``person_sends``: when codes were sent to this person in the last day (any purpose);
-    ``address_sends``: when codes were asked for from this address in the last hour.
+    ``address_sends``: when codes were asked for from this address in the last hour;
+    ``last_same``: the last code for the same purpose and page (a "resend"), which waits ``resend_after``.
+    A code for something else (the holder who just opened the permit page and now confirms a new
+    number) does not wait: the hourly and daily limits bound those.
     """
-    if person_sends:
-        resend_at = max(person_sends) + policy.resend_after
+    if last_same is not None:
+        resend_at = last_same + policy.resend_after
         if now < resend_at:
             wait = _seconds(resend_at - now)
             raise Throttled(

@@ -17,11 +17,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import F
 from django.test import Client
 
 from juzhu.accounts.models import Role
-from juzhu.applicants.models import PhoneCode
 from juzhu.applicants.tests.helpers import last_code, sms_sent
 from juzhu.policy.materials import CaseKind
 from juzhu.policy.proof import CODES, LOOKUPS
@@ -650,15 +648,9 @@ def test_too_many_codes_for_one_person_is_a_429(
 # --------------------------------------------------------------------------- progress
 
 
-def _a_minute_later() -> None:
-    """The person waits a minute before asking for another code (the resend pause, CODES.resend_after)."""
-    PhoneCode.objects.update(created_at=F("created_at") - CODES.resend_after)
-
-
 def _submit(client: Client) -> Application:
     assert _apply(client).status_code == 302
     client.post("/progress/forget/")
-    _a_minute_later()
     return Application.objects.get()
 
 
