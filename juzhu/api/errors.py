@@ -24,6 +24,15 @@ STATUS = {
 }
 
 
+# The 429 of public verification, documented in OpenAPI; answered before the view runs
+# (``web.throttle.VerifyRateLimitMiddleware``).
+VERIFY_LIMIT_RESPONSE = {
+    "description": "Too many verifications from this address this minute (N-17-confidentiality): "
+    "application/problem+json, type …/too-many-verifications, with a Retry-After header in seconds.",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
+}
+
+
 def request_lang(request: HttpRequest) -> Lang:
     lang = getattr(request, "LANGUAGE_CODE", None) or translation.get_language() or "zh-hans"
     return "en" if lang.lower().startswith("en") else "zh-hans"

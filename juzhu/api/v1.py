@@ -13,7 +13,7 @@ from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
 from juzhu.accounts.selectors import staff_read
 from juzhu.api.auth import STAFF_AUTH
-from juzhu.api.errors import request_lang
+from juzhu.api.errors import VERIFY_LIMIT_RESPONSE, request_lang
 from juzhu.api.idempotency import run_idempotent
 from juzhu.policy import deadlines as policy_deadlines
 from juzhu.policy import divisions
@@ -625,6 +625,7 @@ class VerificationOut(Schema):
     response=VerificationOut,
     tags=["核验 verification"],
     summary="Verify a permit number on a date (history-exact, status only; limited per address)",
+    openapi_extra={"responses": {429: VERIFY_LIMIT_RESPONSE}},
 )
 def verify(request: HttpRequest, number: str, on: InDate | None = None) -> HttpResponse:
     """The status of a card number on a date.  No name: sequential numbers are easy to walk through,

@@ -26,6 +26,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -165,19 +166,38 @@ def problem_of(exc: Throttled, request: HttpRequest) -> Problem:
 # --------------------------------------------------------------------------- public verification
 
 
+def _redis_client(backend: RedisCache) -> Any:
+    """Django's own Redis client for this cache (its pool, its key scheme), made once per cache object.
+
+    Django makes a new ``redis.Redis`` for every operation, which costs several times the round trip
+    itself (about 0.2 ms against 0.03 ms here); the client is thread-safe and the cache object is
+    per thread, so keeping it on the object is safe.
+    """
+    client = getattr(backend, "_juzhu_client", None)
+    if client is None:
+        client = backend._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+        backend._juzhu_client = client  # type: ignore[attr-defined]
+    return client
+
+
 def _hit(key: str, window: int) -> int:
     """Count one request in a fixed window and return the count: one round trip on Redis."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full = backend.make_and_validate_key(key)
-        # Django's own client for this cache (its pool and key scheme); the public API has no pipeline.
-        client = backend._cache.get_client(full, write=True)  # type: ignore[attr-defined]
-        pipe = client.pipeline(transaction=False)
+        pipe = _redis_client(backend).pipeline(transaction=False)
         pipe.set(full, 0, ex=window, nx=True)
         pipe.incr(full)
         _, count = pipe.execute()
         return int(count)
-    return _incr(key, window)
+    # Another cache (per-process memory): the key usually exists, so increment first and create it
+    # only when it is missing — one operation in the common case.
+    try:
+        return int(backend.incr(key))
+    except ValueError:
+        if backend.add(key, 1, window):
+            return 1
+        return int(backend.incr(key))
 
 
 def verify_wait(request: HttpRequest) -> int:
