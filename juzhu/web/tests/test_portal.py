@@ -624,6 +624,16 @@ def test_an_expired_code_asks_for_a_new_one(
     assert response.status_code == 409 and "验证码已过期" in _html(response)
 
 
+def test_the_identity_step_and_the_code_screen_in_english(client: Client, wang: str) -> None:
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    identify = _html(client.get("/apply/", HTTP_ACCEPT_LANGUAGE="en")).split('<main id="main"')[1]
+    assert "Send me a code" in identify and cjk.findall(identify) == []
+    _identify(client)
+    screen = _html(client.get("/code/", HTTP_ACCEPT_LANGUAGE="en")).split('<main id="main"')[1]
+    assert "ending in <strong>8000</strong>" in screen and "Code (6 digits)" in screen
+    assert cjk.findall(screen) == []
+
+
 def test_going_back_from_the_code_screen(client: Client, wang: str) -> None:
     _identify(client)
     assert client.post("/code/", {"action": "cancel"})["Location"] == "/apply/"
