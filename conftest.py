@@ -38,6 +38,14 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _sms_outbox() -> None:
+    """Each test starts with no text message sent (one-time codes go to MemoryBackend in the tests)."""
+    from juzhu.notifications.backends import MemoryBackend
+
+    MemoryBackend.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Test users' passwords need no slow PBKDF2 hash (sign-in still checks them)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

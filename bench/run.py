@@ -138,7 +138,10 @@ def server(db: Database, workers: int, threads: int) -> Iterator[int]:
     ).stdout
     if "--no-control-socket" in help_text:
         cmd.append("--no-control-socket")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=django_env(db), start_new_session=True)  # noqa: S603
+    # One client address drives hundreds of verifications a second: the per-address limit is raised so
+    # that every answer is a 200, while the limiter itself still runs (its cache round trip is measured).
+    env = django_env(db, JUZHU_VERIFY_PER_MINUTE="1000000000")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -198,12 +201,11 @@ def oracle_check(
     http_conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     for number in rng.sample(targets, samples):
         rows = conn.execute(
-            "SELECT h.seq, h.event, h.effective_on, h.to_status, h.residence_since, p.card_name "
+            "SELECT h.seq, h.event, h.effective_on, h.to_status, h.residence_since "
             "FROM registry_permithistory h JOIN registry_permit p ON p.id = h.permit_id WHERE p.number = %s",
             [number],
         ).fetchall()
-        history = [HistoryEntry(s, PermitEvent(e), d, PermitStatus(t), r) for s, e, d, t, r, _ in rows]
-        name = rows[0][5]
+        history = [HistoryEntry(s, PermitEvent(e), d, PermitStatus(t), r) for s, e, d, t, r in rows]
         # Random dates, and the edges: each event's own date and the day before it.
         days = (
             [datagen.random_on(rng)]
@@ -217,7 +219,7 @@ def oracle_check(
                 "number": number,
                 "on": on.isoformat(),
                 "status": expected.value if expected else "not_issued",
-                "holder": name[:1] + "*" * max(len(name) - 1, 1),
+                "holder": None,  # a number alone yields no name (docs/decisions/0010)
             }
             got = {k: body.get(k) for k in want}
             if status != 200 or got != want:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "juzhu.sharing",
     "juzhu.operations",
     "juzhu.notifications",
+    "juzhu.applicants",
     "juzhu.web",
 ]
 
@@ -58,6 +59,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Public verification (/api/v1/verify/…, /api/v1/epermit/verify, /v/…): requests per address and
+    # minute, one cache round trip; after LocaleMiddleware so its 429 speaks the request's language.
+    "juzhu.web.throttle.VerifyRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +138,10 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 JUZHU_NOTIFY_BACKEND = os.environ.get("JUZHU_NOTIFY_BACKEND", "console")
 EMAIL_BACKEND = os.environ.get("JUZHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("JUZHU_FROM_EMAIL", "juzhu@linhe.example.gov.cn")
+# One-time codes to applicants go by SMS only (juzhu.applicants): "console" (prints them; the default
+# with DEBUG on), or the dotted path of a gateway class.  Unset with DEBUG off, the reminders' gateway
+# is used when JUZHU_NOTIFY_BACKEND is one; otherwise the portal says SMS is unavailable.
+JUZHU_SMS_BACKEND = os.environ.get("JUZHU_SMS_BACKEND", "")
 
 LOGGING = {
     "version": 1,
@@ -152,6 +160,12 @@ if os.environ.get("JUZHU_CACHE_URL"):
             "KEY_PREFIX": "juzhu",
         }
     }
+
+# Client addresses for the public pages' limits (juzhu.web.throttle): behind N reverse proxies that
+# each append to X-Forwarded-For, set JUZHU_TRUSTED_PROXIES=N; 0 (default) takes REMOTE_ADDR as is.
+JUZHU_TRUSTED_PROXIES = int(os.environ.get("JUZHU_TRUSTED_PROXIES", "0"))
+# Public verifications per client address and minute (juzhu.policy.proof.VerifyPolicy, 30 unless set).
+JUZHU_VERIFY_PER_MINUTE = int(os.environ.get("JUZHU_VERIFY_PER_MINUTE", "0")) or None
 
 # The public address of this deployment, printed in the QR of cards made outside a request
 # (a request's own address is used when there is one).

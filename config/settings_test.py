@@ -17,3 +17,6 @@ os.environ.setdefault(
 )
 
 from config.settings import *  # noqa: F403  (the test settings are the deployment settings plus secrets)
+
+# One-time codes go to memory, where the tests read them (juzhu.notifications.backends.MemoryBackend).
+JUZHU_SMS_BACKEND = "memory"

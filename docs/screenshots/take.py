@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -48,15 +49,19 @@ def main() -> None:
         # A throw-away deployment: its own secrets, gone with the temporary folder.
         "JUZHU_SECRET_KEY": secrets.token_urlsafe(40),
         "JUZHU_MASTER_KEYS": "shots:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        # One-time codes are printed by the console SMS backend; the script reads them from the log.
+        "JUZHU_SMS_BACKEND": "console",
+        "PYTHONUNBUFFERED": "1",
     }
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     port = free_port()
+    log = tmp / "server.log"
     server = subprocess.Popen(
         [PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=log.open("w"),
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
@@ -74,41 +79,62 @@ def main() -> None:
         import django
 
         django.setup()
-        shoot(base)
+        shoot(base, log)
     finally:
         server.terminate()
         server.wait(10)
 
 
-def shoot(base: str) -> None:
+def last_code(log: Path) -> str:
+    """The code the console SMS backend printed last (what the person reads on the phone)."""
+    for _ in range(50):
+        found = re.findall(r"验证码(\d{6})", log.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            return str(found[-1])
+        time.sleep(0.1)
+    raise RuntimeError("no one-time code in the server's output")
+
+
+def shoot(base: str, log: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     from juzhu.registry.models import Application, Permit
 
     online = Application.objects.filter(channel="online").order_by("-id").first()
     case = online or Application.objects.filter(status="received").order_by("id").first()
-    holder = Permit.objects.filter(status="valid").order_by("id").first()
-    assert case is not None and holder is not None
+    holder, other = Permit.objects.filter(status="valid").order_by("id")[:2]
+    assert case is not None
+
+    def give_code(page: Any) -> None:
+        page.wait_for_url("**/code/")
+        page.get_by_label("验证码（6位数字）").fill(last_code(log))
+        page.get_by_test_id("code-submit").click()
+        page.wait_for_load_state()
 
     def progress(page: Any) -> None:
         page.goto(base + "/progress/")
         page.get_by_label("申请编号").fill(case.number)
         page.get_by_label("公民身份号码").fill(case.person.identity_number)
-        page.get_by_role("button", name="查询").click()
-        page.wait_for_load_state()
+        page.get_by_role("button", name="获取验证码").click()
+        give_code(page)
+
+    def code_screen(page: Any, card: Permit = other) -> None:
+        page.goto(base + "/permit/")
+        page.get_by_label("居住证编号").fill(card.number)
+        page.get_by_label("公民身份号码").fill(card.person.identity_number)
+        page.get_by_role("button", name="获取验证码").click()
+        page.wait_for_url("**/code/")
 
     def my_permit(page: Any) -> None:
-        page.goto(base + "/permit/")
-        page.get_by_label("居住证编号").fill(holder.number)
-        page.get_by_label("公民身份号码").fill(holder.person.identity_number)
-        page.get_by_role("button", name="查询").click()
-        page.wait_for_load_state()
+        code_screen(page, holder)
+        give_code(page)
 
     shots: list[tuple[str, str | None, str | Callable[[Any], None], dict[str, int]]] = [
         ("portal-home", None, "/", DESKTOP),
         ("portal-guide", None, "/guide/", DESKTOP),
         ("portal-guide-phone", None, "/guide/", PHONE),
         ("portal-progress", None, progress, DESKTOP),
+        ("portal-code", None, code_screen, PHONE),
         ("holder-permit", None, my_permit, PHONE),
         ("hall-queue", "clerk", "/hall/", DESKTOP),
         ("hall-case", "clerk", f"/hall/applications/{case.pk}/", DESKTOP),

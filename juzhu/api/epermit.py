@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 
 from juzhu.accounts.selectors import staff_read
 from juzhu.api.auth import STAFF_AUTH
-from juzhu.api.errors import request_lang
+from juzhu.api.errors import VERIFY_LIMIT_RESPONSE, request_lang
 from juzhu.epermit.keys import public_keys_published
 from juzhu.epermit.services import VERIFY_PATH, permit_qr_svg, permit_token, token_check
 from juzhu.policy.lifecycle import PERMIT_STATUS_LABELS
@@ -80,7 +80,10 @@ class TokenCheckOut(Schema):
 
 
 @public.post(
-    "/epermit/verify", response=TokenCheckOut, summary="Verify a scanned token: signature, then live status"
+    "/epermit/verify",
+    response=TokenCheckOut,
+    summary="Verify a scanned token: signature, then live status (limited per address)",
+    openapi_extra={"responses": {429: VERIFY_LIMIT_RESPONSE}},
 )
 def verify_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     check = token_check(payload.token, payload.on or clock.today())

@@ -9,12 +9,28 @@ from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from juzhu.policy.errors import Lang, PolicyError
+from juzhu.policy.errors import Lang, PolicyError, Throttled
 
 PROBLEM_BASE = "https://juzhu.linhe.gov.cn/problems/"
 # Parts of a pydantic error location that name where a value came from, not the field itself.
 _LOCATION_PARTS = ("body", "query", "path", "header", "file", "form", "cookie")
-STATUS = {"invalid": 422, "conflict": 409, "not_found": 404, "forbidden": 403, "unavailable": 503}
+STATUS = {
+    "invalid": 422,
+    "conflict": 409,
+    "not_found": 404,
+    "forbidden": 403,
+    "unavailable": 503,
+    "throttled": 429,
+}
+
+
+# The 429 of public verification, documented in OpenAPI; answered before the view runs
+# (``web.throttle.VerifyRateLimitMiddleware``).
+VERIFY_LIMIT_RESPONSE = {
+    "description": "Too many verifications from this address this minute (N-17-confidentiality): "
+    "application/problem+json, type …/too-many-verifications, with a Retry-After header in seconds.",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
+}
 
 
 def request_lang(request: HttpRequest) -> Lang:
@@ -42,7 +58,10 @@ def install(api: NinjaAPI) -> None:
         if exc.extra:
             extra["context"] = dict(exc.extra)
         message = exc.message(lang)
-        return problem(api, request, STATUS[exc.kind], exc.code, message, message, **extra)
+        response = problem(api, request, STATUS[exc.kind], exc.code, message, message, **extra)
+        if isinstance(exc, Throttled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

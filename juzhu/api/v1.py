@@ -14,7 +14,7 @@ from ninja import Field, P, Query, QueryEx, Router, Schema, Status
 
 from juzhu.accounts.selectors import staff_read
 from juzhu.api.auth import STAFF_AUTH
-from juzhu.api.errors import request_lang
+from juzhu.api.errors import VERIFY_LIMIT_RESPONSE, request_lang
 from juzhu.api.idempotency import run_idempotent
 from juzhu.policy import deadlines as policy_deadlines
 from juzhu.policy import divisions
@@ -636,7 +636,12 @@ class VerificationOut(Schema):
     on: date
     status: Literal["valid", "suspended", "void", "not_issued"]
     status_label: str
-    holder: str = Field(..., description="masked name")
+    holder: str | None = Field(
+        None,
+        description="always null: a number alone proves nothing about who holds the card, so walking through "
+        "numbers yields no names (N-17-confidentiality). The card's signed QR (POST /api/v1/epermit/verify) "
+        "carries the masked name.",
+    )
     rule: str
 
 
@@ -644,9 +649,13 @@ class VerificationOut(Schema):
     "/verify/{number}",
     response=VerificationOut,
     tags=["核验 verification"],
-    summary="Verify a permit number on a date (history-exact, minimal data)",
+    summary="Verify a permit number on a date (history-exact, status only; limited per address)",
+    openapi_extra={"responses": {429: VERIFY_LIMIT_RESPONSE}},
 )
 def verify(request: HttpRequest, number: str, on: InDate | None = None) -> HttpResponse:
+    """The status of a card number on a date.  No name: sequential numbers are easy to walk through,
+    so the answer carries nothing about the person (N-17-confidentiality; 《个人信息保护法》第六条, the
+    minimum necessary).  Requests per address and minute are limited (``web.throttle``), 429 beyond."""
     v = selectors.permit_verify(number, on or clock.today())
     lang = request_lang(request)
     label = (
@@ -660,7 +669,7 @@ def verify(request: HttpRequest, number: str, on: InDate | None = None) -> HttpR
             "on": v.on.isoformat(),
             "status": v.status.value if v.status else "not_issued",
             "status_label": label[1] if lang == "en" else label[0],
-            "holder": v.holder,
+            "holder": None,
             "rule": v.rule,
         },
         json_dumps_params={"ensure_ascii": False},

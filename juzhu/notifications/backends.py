@@ -3,13 +3,18 @@
 ``settings.JUZHU_NOTIFY_BACKEND`` is ``"console"``, ``"email"`` or the dotted path of a class
 with a ``channel`` ("sms" by default) and ``send(notification) -> None``; a send that raises
 is recorded as failed and retried on the next run (``services.outbox_send``).
+
+One-time codes (``juzhu.applicants``) go by SMS only, through ``sms_backend()``:
+``settings.JUZHU_SMS_BACKEND`` (``"console"``, ``"memory"`` or a gateway's dotted path), else the
+reminders' backend when that is a gateway, else the console in development (DEBUG) and none
+otherwise — a deployment without a gateway says so to the applicant rather than print codes.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Protocol, TextIO
+from typing import ClassVar, Protocol, TextIO
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -56,9 +61,21 @@ class EmailBackend:
         )
 
 
-BUILTIN: dict[str, type[ConsoleBackend] | type[EmailBackend]] = {
+class MemoryBackend:
+    """Keeps every message in ``MemoryBackend.outbox`` (tests read the one-time code from it), like
+    Django's locmem e-mail backend.  Nothing leaves the process."""
+
+    channel = Notification.Channel.SMS.value
+    outbox: ClassVar[list[Notification]] = []
+
+    def send(self, notification: Notification) -> None:
+        self.outbox.append(notification)
+
+
+BUILTIN: dict[str, type[ConsoleBackend] | type[EmailBackend] | type[MemoryBackend]] = {
     "console": ConsoleBackend,
     "email": EmailBackend,
+    "memory": MemoryBackend,
 }
 
 
@@ -78,3 +95,19 @@ def channel_of(backend: Backend) -> str:
             f"notification backend channel {channel!r} is not one of sms, email, console"
         )
     return str(channel)
+
+
+def sms_backend() -> Backend | None:
+    """The backend one-time codes go through; None when the deployment has no way to send an SMS."""
+    name = getattr(settings, "JUZHU_SMS_BACKEND", "") or ""
+    if not name:
+        reminders = getattr(settings, "JUZHU_NOTIFY_BACKEND", "") or ""
+        if reminders and reminders not in BUILTIN:
+            name = reminders  # the reminders already go through an SMS gateway
+        elif settings.DEBUG:
+            name = "console"
+    if not name or name == "email":
+        return None
+    cls = BUILTIN.get(name) or import_string(name)
+    backend: Backend = cls()
+    return backend

@@ -73,14 +73,18 @@ def _email_clean(value: str) -> str:
     return email
 
 
+def contact_clean(phone: str, email: str) -> tuple[str, str]:
+    """The phone (11 digits) and e-mail as ``contact_set`` would store them; 422 naming the field else."""
+    return phone_normalise(phone), _email_clean(email)
+
+
 @transaction.atomic
 def contact_set(*, person_id: int, phone: str, email: str, actor: Any = None, via: str = "holder") -> Person:
     """Where reminders go (Person.phone / Person.email); both validated before anything is written.
 
     The audit event keeps the values masked: the record itself holds them (N-17-confidentiality).
     """
-    new_phone = phone_normalise(phone)
-    new_email = _email_clean(email)
+    new_phone, new_email = contact_clean(phone, email)
     person = Person.objects.select_for_update().get(pk=person_id)
     old = {"phone": contact_mask(person.phone), "email": contact_mask(person.email)}
     if (person.phone, person.email) == (new_phone, new_email):

@@ -14,6 +14,7 @@ from juzhu.policy.identity import address_mask, identity_mask, name_mask
 from juzhu.policy.lifecycle import APP_STATUS_LABELS, PERMIT_STATUS_LABELS
 from juzhu.policy.materials import CASE_KIND_LABELS, DOC_LABELS
 from juzhu.policy.penalties import CASE_STATUS_LABELS
+from juzhu.policy.proof import PURPOSE_LABELS
 from juzhu.policy.proxy import PROXY_RELATION_LABELS
 from juzhu.policy.reminders import contact_mask
 
@@ -29,6 +30,10 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "application.approved": ("审核通过", "approved"),
     "application.refused": ("不予受理/不予发证", "refused"),
     "application.issued": ("发证", "issued"),
+    "application.withdrawn": (
+        "网上预申请撤回（已在窗口重新申请）",
+        "online pre-application withdrawn (applied at the counter)",
+    ),
     "fee.charged": ("收取工本费", "card fee charged"),
     "permit.issued": ("签发居住证", "permit issued"),
     "permit.endorsed": ("按期签注", "endorsed on time"),
@@ -55,6 +60,9 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "sharing.credential_issued": ("发放共享凭证", "sharing credential issued"),
     "sharing.credential_revoked": ("吊销共享凭证", "sharing credential revoked"),
     "reads.bulk_alert": ("批量查阅告警", "bulk-reading alert"),
+    "proof.code_sent": ("发送短信验证码", "one-time code sent"),
+    "proof.code_verified": ("短信验证码核验通过", "one-time code verified"),
+    "proof.code_locked": ("短信验证码错误次数过多，已作废", "one-time code voided after too many wrong tries"),
 }
 
 # What an event is about (AuditEvent.subject_type: the model's name).
@@ -72,6 +80,7 @@ SUBJECT_LABELS: dict[str, tuple[str, str]] = {
     "publication": ("服务公布", "publication"),
     "departmentcredential": ("共享凭证", "sharing credential"),
     "user": ("账号", "account"),
+    "phonecode": ("短信验证码", "one-time code"),
     "_sweepsubject": ("每日批处理", "daily run"),
 }
 
@@ -127,6 +136,10 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "division_code": ("区划", "division"),
     "designated_staff_name": ("专（兼）职人员", "designated staff"),
     "user": ("账号", "account"),
+    "purpose": ("用途", "purpose"),
+    "to": ("发送至", "sent to"),
+    "expires_at": ("有效至", "valid until"),
+    "attempts": ("尝试次数", "attempts"),
     "rows": ("行数", "rows"),
     "recorded": ("新记录", "recorded"),
     "unchanged": ("未变", "unchanged"),
@@ -209,6 +222,7 @@ _CODE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "relation": {str(k): v for k, v in PROXY_RELATION_LABELS.items()},
     "offender": {"person": ("个人", "person"), "employer": ("用人单位", "employer")},
     "channel": {"counter": ("窗口受理", "counter"), "online": ("网上预申请", "online")},
+    "purpose": {str(k): v for k, v in PURPOSE_LABELS.items()},
 }
 _YES_NO = {True: ("是", "yes"), False: ("否", "no")}
 

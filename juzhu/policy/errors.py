@@ -15,7 +15,7 @@ from datetime import date
 from typing import ClassVar, Literal
 
 Lang = Literal["zh-hans", "en"]
-Kind = Literal["invalid", "conflict", "not_found", "forbidden", "unavailable"]
+Kind = Literal["invalid", "conflict", "not_found", "forbidden", "unavailable", "throttled"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,14 @@ class Forbidden(PolicyError):
 
 class NotFound(PolicyError):
     kind: ClassVar[Kind] = "not_found"
+
+
+class Throttled(PolicyError):
+    """Too many tries in too short a time; ``extra["retry_after"]`` says in how many seconds to try again."""
+
+    kind: ClassVar[Kind] = "throttled"
+
+    @property
+    def retry_after(self) -> int:
+        value = self.extra.get("retry_after", 1)
+        return max(int(value), 1) if isinstance(value, int | float) else 1

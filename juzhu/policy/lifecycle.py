@@ -24,6 +24,7 @@ class AppStatus(enum.StrEnum):
     APPROVED = "approved"  # 已审核通过
     REFUSED = "refused"  # 不予办理
     ISSUED = "issued"  # 已发证
+    WITHDRAWN = "withdrawn"  # 已撤回: an online pre-application the person replaced at the counter
 
 
 class AppAction(enum.StrEnum):
@@ -33,6 +34,7 @@ class AppAction(enum.StrEnum):
     APPROVE = "approve"
     REFUSE = "refuse"
     ISSUE = "issue"
+    WITHDRAW = "withdraw"
 
 
 _A = AppStatus
@@ -43,6 +45,9 @@ APPLICATION_TABLE: dict[AppAction, tuple[frozenset[AppStatus], AppStatus, str]] 
     AppAction.APPROVE: (frozenset({_A.ACCEPTED}), _A.APPROVED, "LH-3.2-issue-15d"),
     AppAction.REFUSE: (frozenset({_A.RECEIVED, _A.NOTIFIED, _A.ACCEPTED}), _A.REFUSED, "LH-3.1-condition"),
     AppAction.ISSUE: (frozenset({_A.APPROVED}), _A.ISSUED, "LH-3.2-issue-15d"),
+    # Only before acceptance: once accepted, the 15-day clock runs and the case is decided, not dropped.
+    # The rule is the one that allows a person one open application at a time (docs/decisions/0010).
+    AppAction.WITHDRAW: (frozenset({_A.RECEIVED, _A.NOTIFIED}), _A.WITHDRAWN, "LH-3.2-issue-15d"),
 }
 
 APP_STATUS_LABELS: dict[AppStatus, tuple[str, str]] = {
@@ -52,6 +57,7 @@ APP_STATUS_LABELS: dict[AppStatus, tuple[str, str]] = {
     _A.APPROVED: ("已审核通过", "approved"),
     _A.REFUSED: ("不予办理", "refused"),
     _A.ISSUED: ("已发证", "issued"),
+    _A.WITHDRAWN: ("已撤回", "withdrawn"),
 }
 
 

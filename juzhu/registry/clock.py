@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -28,3 +28,9 @@ def at(d: date) -> Iterator[None]:
         yield
     finally:
         _fixed = previous
+
+
+def now() -> datetime:
+    """The current instant (aware).  One hook, like ``today``: tests replace it to move time on
+    (one-time codes' lifetimes, a proof's expiry)."""
+    return timezone.now()

@@ -3,10 +3,14 @@
 Same rules as the counter (``juzhu.registry.services``): one open application per person, a
 first issue only without a live card, a replacement or reissue only with one, proxies under
 LH-3.2-proxy.  What differs is who acts — nobody signed in, so every audit event has actor
-``None`` — and how an applicant proves the case is theirs: the application number *and* the
-identity number, with one neutral "not found" when either is wrong, so the pair reveals
-nothing about anyone else.  Uploaded files are checked by their first bytes (never the name),
-kept under ``settings.JUZHU_UPLOAD_ROOT`` (outside the web root) named by SHA-256.
+``None`` — and how an applicant proves the case is theirs.  A pair of numbers only *finds* the
+person or the case (``applicant_match``, ``application_for_applicant``: one neutral "not found"
+when either half is wrong); every write and personal read needs a ``Proof``, a one-time code sent
+to the mobile number on record and given back (``juzhu.applicants``, docs/decisions/0010), checked
+here again for its purpose, its target and its age.  Nothing is written before the code: an
+unverified pre-application does not exist, so it can never block the person's counter application.
+Uploaded files are checked by their first bytes (never the name), kept under
+``settings.JUZHU_UPLOAD_ROOT`` (outside the web root) named by SHA-256.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from juzhu.policy.materials import (
     doc_label,
     docs_parse,
 )
+from juzhu.policy.proof import Proof, Purpose, proof_require
 from juzhu.policy.reminders import contact_mask
 from juzhu.registry import clock
 from juzhu.registry.models import Application, ApplicationDocument, Notice, Person
@@ -300,8 +305,11 @@ def _kind_invalid() -> InvalidInput:
 # --------------------------------------------------------------------------- writes
 
 
-def _applicant(identity_number: str, name: str) -> Person:
-    """The registered person with this identity number *and* name; a mismatch reveals nothing."""
+def applicant_match(identity_number: str, name: str) -> Person:
+    """The registered person with this identity number *and* name; a mismatch reveals nothing.
+
+    Only finds whom to send the code to: nothing is read or written for them before the code.
+    """
     refusal = NotFound(
         rule="LH-3.1-registered-6m",
         code="applicant-not-matched",
@@ -319,12 +327,29 @@ def _applicant(identity_number: str, name: str) -> Person:
     return person
 
 
+def application_for_proof(proof: Proof, purpose: Purpose = Purpose.PROGRESS) -> Application:
+    """The application a current proof opens (progress, its files, its notice, the supplement)."""
+    proof_require(proof, purpose, clock.now())
+    app = (
+        Application.objects.select_related("person", "police_station", "permit")
+        .filter(pk=proof.target_id, person_id=proof.person_id)
+        .first()
+    )
+    if app is None:
+        raise _neutral_not_found()
+    return app
+
+
+def _verified(proof: Proof) -> str:
+    """How the online applicant was identified, for the audit trail (the code's row, never the code)."""
+    return f"sms-code:{proof.code_id}" if proof.code_id is not None else "sms-code"
+
+
 @transaction.atomic
 def application_submit_online(
     *,
+    proof: Proof,
     kind: CaseKind | str,
-    identity_number: str,
-    name: str,
     police_station: str,
     uploads: Sequence[Upload],
     proxy: dict[str, str] | None = None,
@@ -334,11 +359,12 @@ def application_submit_online(
 ) -> Application:
     """网上预申请: the counter's application, received online with the uploaded materials.
 
-    Contact details typed here are kept on the application only, never on the person: anyone who
-    knows a name and identity number could otherwise redirect a holder's reminders.  A clerk who
-    confirms the applicant's identity at the counter decides whether to record them
-    (N-17-confidentiality); the audit trail shows them masked.
+    Only with a current proof for APPLY (a one-time code to the person's mobile on record): whoever
+    merely knows a name and an identity number can neither file a case in the person's name nor
+    block the person's own application at the counter.  Contact details typed here are kept on the
+    application only, never on the person (N-17-confidentiality); the audit trail shows them masked.
     """
+    proof_require(proof, Purpose.APPLY, clock.now())
     policy = jurisdiction()
     today = clock.today()
     try:
@@ -355,7 +381,7 @@ def application_submit_online(
             fields=("reissue_reason",),
         )
     phone, email = _contact(phone, email)
-    person = Person.objects.select_for_update().get(pk=_applicant(identity_number, name).pk)
+    person = Person.objects.select_for_update().get(pk=proof.person_id)
     station = _station(police_station)
     if station.division_code != policy.division_code:
         raise InvalidInput(
@@ -402,6 +428,7 @@ def application_submit_online(
             "documents": app.documents,
             "proxy_relation": app.proxy_relation,
             "uploads": _uploads_audit(rows),
+            "verified": _verified(proof),
             # Masked: the audit trail records that a contact was given, not a reusable copy of it.
             **{k: contact_mask(v) for k, v in {"contact_phone": phone, "contact_email": email}.items() if v},
         },
@@ -410,11 +437,9 @@ def application_submit_online(
 
 
 @transaction.atomic
-def application_supplement_online(
-    *, number: str, identity_number: str, uploads: Sequence[Upload]
-) -> Application:
-    """补正 online: only while the one-time notice is open, and only the notice's own items."""
-    found = application_for_applicant(number, identity_number)
+def application_supplement_online(*, proof: Proof, uploads: Sequence[Upload]) -> Application:
+    """补正 online: only while the one-time notice is open, only the notice's own items, with a proof."""
+    found = application_for_proof(proof)
     app = Application.objects.select_for_update().get(pk=found.pk)
     application_next(AppStatus(app.status), AppAction.SUPPLEMENT)
     notice = Notice.objects.filter(application=app).first()
@@ -449,6 +474,7 @@ def application_supplement_online(
             "documents": app.documents,
             "channel": Application.Channel.ONLINE,
             "uploads": _uploads_audit(rows),
+            "verified": _verified(proof),
         },
     )
     return app

@@ -29,7 +29,7 @@ from juzhu.policy.identity import identity_parse
 from juzhu.policy.lifecycle import PermitEvent, PermitStatus, permit_next
 from juzhu.policy.materials import CaseKind, Requirement, checklist, docs_parse, missing
 from juzhu.registry import clock
-from juzhu.registry.models import Permit, Person, PoliceStation, ResidenceRegistration
+from juzhu.registry.models import Application, Permit, Person, PoliceStation, ResidenceRegistration
 from juzhu.registry.selectors import jurisdiction, permit_get_by_number
 from juzhu.registry.services import (
     _person_by_identity,
@@ -38,6 +38,7 @@ from juzhu.registry.services import (
     address_change_check,
     address_change_station_require,
     application_admissible,
+    application_replaceable_online,
     endorsement_check,
     moving_date_check,
     registration_dates_check,
@@ -205,6 +206,7 @@ class ApplicationPreview:
     fee: Fee
     old_permit: Permit | None  # the card a replacement or reissue supersedes
     proxy: dict[str, str]
+    replaces: Application | None = None  # the online pre-application the counter's case withdraws
 
 
 def application_preview(
@@ -244,6 +246,7 @@ def application_preview(
         fee=fee_for(case_kind, jurisdiction()),
         old_permit=live if case_kind is not CaseKind.FIRST_ISSUE else None,
         proxy=proxy_fields,
+        replaces=application_replaceable_online(person),
     )
 
 

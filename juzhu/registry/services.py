@@ -71,6 +71,9 @@ from juzhu.registry.selectors import jurisdiction
 from juzhu.workcal.selectors import work_calendar
 
 OPEN_APPLICATION = [AppStatus.RECEIVED, AppStatus.NOTIFIED, AppStatus.ACCEPTED, AppStatus.APPROVED]
+# An online pre-application in these statuses is not yet a case the bureau has accepted: when the person
+# comes to the counter with the identity card, the counter's application replaces it (docs/decisions/0010).
+REPLACEABLE_ONLINE = [AppStatus.RECEIVED, AppStatus.NOTIFIED]
 LIVE = [PermitStatus.VALID, PermitStatus.SUSPENDED]
 
 
@@ -335,13 +338,33 @@ def residence_register(
 # --------------------------------------------------------------------------- applications
 
 
+def application_replaceable_online(person: Person) -> Application | None:
+    """The person's online pre-application not yet accepted, which a counter application replaces.
+
+    Online, the code sent to the phone on record shows who filed it, but the counter sees the person
+    and the identity card (LH-3.1-identity): the person's choice there wins over what was filed online,
+    and a pre-application nobody has accepted never blocks the counter (docs/decisions/0010).
+    """
+    return (
+        Application.objects.filter(
+            person=person, channel=Application.Channel.ONLINE, status__in=REPLACEABLE_ONLINE
+        )
+        .order_by("id")
+        .first()
+    )
+
+
 def application_admissible(person: Person, kind: CaseKind, *, applicant: bool = False) -> Permit | None:
     """One open application at a time; 申领 without a live card, 换领/补领 with one (LH-3.2-replace).
 
     Returns the live card a replacement or reissue supersedes.  ``applicant`` words the refusal
-    to the applicant (online) instead of to the clerk (counter).
+    to the applicant (online) instead of to the clerk (counter).  At the counter, an online
+    pre-application not yet accepted does not count as open: ``application_submit`` withdraws it.
     """
-    if Application.objects.filter(person=person, status__in=OPEN_APPLICATION).exists():
+    open_apps = Application.objects.filter(person=person, status__in=OPEN_APPLICATION)
+    if not applicant:
+        open_apps = open_apps.exclude(channel=Application.Channel.ONLINE, status__in=REPLACEABLE_ONLINE)
+    if open_apps.exists():
         raise TransitionNotAllowed(
             rule="LH-3.2-issue-15d",
             code="application-open",
@@ -409,6 +432,7 @@ def application_submit(
     station = _station(police_station)
     proxy_fields = _proxy_fields(person, proxy, today)
     live = application_admissible(person, kind)
+    replaced = application_replaceable_online(person)
     year = today.year
     app = Application.objects.create(
         number=f"SQ{year}{number_next('application', year):07d}",
@@ -426,7 +450,50 @@ def application_submit(
         code="application.received",
         subject=app,
         person_id=person.pk,
-        new={"kind": kind.value, "documents": app.documents, "proxy_relation": app.proxy_relation},
+        new={
+            "kind": kind.value,
+            "documents": app.documents,
+            "proxy_relation": app.proxy_relation,
+            **({"replaces": replaced.number} if replaced is not None else {}),
+        },
+    )
+    if replaced is not None:
+        application_withdraw(actor=actor, application_id=replaced.pk, replaced_by=app)
+    return app
+
+
+@transaction.atomic
+def application_withdraw(*, actor: Any, application_id: int, replaced_by: Application) -> Application:
+    """撤回: an online pre-application not yet accepted, replaced by the person's application at the counter.
+
+    The uploaded files stay with the withdrawn case (the clerk sees them); the applicant's progress page
+    says it was replaced at the counter.  An accepted case is never withdrawn (the lifecycle refuses).
+    """
+    staff_require(actor, "counter", jurisdiction().division_code)
+    app = _lock_application(application_id)
+    if app.channel != Application.Channel.ONLINE:
+        raise TransitionNotAllowed(
+            rule="LH-3.2-issue-15d",
+            code="withdraw-counter-case",
+            zh="只有网上预申请可以因窗口重新申请而撤回。",
+            en="Only an online pre-application is withdrawn when the person applies at the counter.",
+        )
+    new_status = application_next(AppStatus(app.status), AppAction.WITHDRAW)
+    old = app.status
+    app.status = new_status
+    app.decided_on = clock.today()
+    app.decision_reason = f"申请人已在窗口重新申请（{replaced_by.number}）"
+    app.decision_rule = "LH-3.2-issue-15d"
+    app.save(update_fields=["status", "decided_on", "decision_reason", "decision_rule"])
+    audit_record(
+        actor=actor,
+        code="application.withdrawn",
+        subject=app,
+        person_id=app.person_id,
+        rule="LH-3.2-issue-15d",
+        old={"status": old},
+        new={"status": new_status.value, "replaced_by": replaced_by.number},
+        reason="the person applied at the counter",
     )
     return app
 
@@ -707,7 +774,7 @@ def fee_charge(*, actor: Any, application_id: int, amount: Decimal) -> FeeReceip
             zh="该申请已缴费。",
             en="The fee has already been paid.",
         )
-    if app.status in (AppStatus.REFUSED, AppStatus.ISSUED):
+    if app.status in (AppStatus.REFUSED, AppStatus.ISSUED, AppStatus.WITHDRAWN):
         raise TransitionNotAllowed(
             rule="LH-3.2-fees",
             code="fee-closed-case",

@@ -34,6 +34,7 @@ STATUS_BY_KIND = {
     "forbidden": 403,
     "conflict": 409,
     "unavailable": 503,
+    "throttled": 429,
 }
 
 
@@ -47,10 +48,12 @@ class Problem:
     fields: tuple[str, ...]
     reasons: tuple[dict[str, str], ...]
     status: int
+    retry_after: int | None = None  # seconds, sent as Retry-After with a 429
 
     @classmethod
     def from_error(cls, exc: PolicyError, request: HttpRequest) -> Problem:
         lang = request_lang(request)
+        retry = exc.extra.get("retry_after") if exc.kind == "throttled" else None
         return cls(
             rule=exc.rule,
             code=exc.code,
@@ -61,6 +64,7 @@ class Problem:
                 for r in exc.reasons
             ),
             status=STATUS_BY_KIND.get(getattr(exc, "kind", "invalid"), 422),
+            retry_after=int(retry) if isinstance(retry, int | float) else None,
         )
 
     @classmethod
@@ -93,7 +97,10 @@ def page(
     if problem is not None:
         ctx["problem"] = problem
     code = status if status is not None else (problem.status if problem is not None else 200)
-    return render(request, template, ctx, status=code)
+    response = render(request, template, ctx, status=code)
+    if problem is not None and problem.retry_after is not None:
+        response["Retry-After"] = str(problem.retry_after)
+    return response
 
 
 def forbidden(request: HttpRequest, zh: str, en: str) -> HttpResponse:

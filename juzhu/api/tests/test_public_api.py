@@ -49,7 +49,7 @@ def test_verify_before_the_issue_date_is_not_issued(anonymous, clerk, supervisor
         "on": "2025-07-09",
         "status": "not_issued",
         "status_label": "该日期尚未签发",
-        "holder": WANG_NAME_MASKED,
+        "holder": None,
         "rule": "LH-3.2-issue-15d",
     }
     assert _verify(anonymous, PERMIT_2025_1, "2025-07-09", HTTP_ACCEPT_LANGUAGE="en")["status_label"] == (
@@ -73,7 +73,7 @@ def test_verify_after_suspension_is_suspended_and_exact_to_the_day(anonymous, cl
     assert body["status_label"] == "中止（逾期未签注）"
 
 
-def test_verify_an_old_card_after_reissue_is_void_and_shows_only_the_masked_name(
+def test_verify_an_old_card_after_reissue_is_void_and_shows_no_name(
     anonymous, clerk, supervisor
 ):
     permit = wang_permit(clerk, supervisor)
@@ -86,11 +86,11 @@ def test_verify_an_old_card_after_reissue_is_void_and_shows_only_the_masked_name
         "on": "2026-03-02",
         "status": "void",
         "status_label": "作废",
-        "holder": WANG_NAME_MASKED,
+        "holder": None,
         "rule": "LH-3.2-replace",
     }
     text = r.content.decode()
-    for secret in (WANG, ADDRESS, HUKOU_ADDRESS, "王小明", "1990-05-17"):
+    for secret in (WANG, ADDRESS, HUKOU_ADDRESS, "王小明", WANG_NAME_MASKED, "王", "1990-05-17"):
         assert secret not in text
     # The new card of the same permit verifies as valid; it did not exist the day before it was made.
     assert _verify(anonymous, PERMIT_2026_1, "2026-03-02")["status"] == "valid"
@@ -99,6 +99,40 @@ def test_verify_an_old_card_after_reissue_is_void_and_shows_only_the_masked_name
 
 def test_verify_an_unknown_number_is_404(anonymous, db):
     problem(anonymous.get(f"/verify/{PERMIT_UNKNOWN}"), 404, "permit-not-found", rule="LH-3.2-replace")
+
+
+def test_walking_through_sequential_numbers_yields_no_names_and_soon_a_429(
+    anonymous, clerk, supervisor, monkeypatch
+):
+    """Issue 8: /verify is rate-limited and enumerating sequential numbers yields no names."""
+    import time
+
+    from juzhu.policy.numbers import permit_number_make
+    from juzhu.policy.proof import VERIFICATIONS
+    from juzhu.registry.tests.factories import identity_number, issued_permit
+
+    names = ["王小明", "李四", "张三丰"]
+    for i, name in enumerate(names):
+        issued_permit(
+            clerk,
+            supervisor,
+            number=identity_number(date(1980 + i, 3, 1), seq=400 + i),
+            registered_on=date(2025, 1, 10),
+            issued_on=date(2025, 7, 10),
+            name=name,
+        )
+    monkeypatch.setattr(time, "time", lambda: 1_800_000_030.0)  # mid-minute: one window for the whole walk
+    statuses, bodies = [], []
+    for seq in range(1, VERIFICATIONS.per_minute + 6):
+        r = anonymous.get(f"/verify/{permit_number_make('150802', 2025, seq)}")
+        statuses.append(r.status_code)
+        bodies.append(r.content.decode())
+    assert statuses[:3] == [200, 200, 200]  # the three cards exist and verify
+    assert statuses[VERIFICATIONS.per_minute :] == [429] * 5  # then the address must wait
+    text = "".join(bodies)
+    for name in names:
+        for ch in name:
+            assert ch not in text, ch  # not even the surname of a masked name
 
 
 # ----------------------------------------------------------------------------- what-if

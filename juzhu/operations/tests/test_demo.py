@@ -64,18 +64,25 @@ def test_the_demo_has_online_applications_with_files_and_holders_to_remind(setti
 
 @pytest.mark.django_db
 def test_the_tours_online_applicant_is_registered_and_may_apply(settings, tmp_path):
-    from juzhu.operations.demo import TOUR_APPLICANT
+    from juzhu.applicants.services import code_check, code_send
+    from juzhu.applicants.tests.helpers import last_code
+    from juzhu.operations.demo import TOUR_APPLICANT, TOUR_APPLICANT_PHONE
     from juzhu.policy.materials import CaseKind
+    from juzhu.policy.proof import Purpose
     from juzhu.registry import clock
-    from juzhu.registry.online import Upload, application_submit_online
+    from juzhu.registry.online import Upload, applicant_match, application_submit_online
 
     settings.JUZHU_UPLOAD_ROOT = tmp_path
     today = date(2026, 11, 26)
     load_demo(today, persons=17)
     name, number = TOUR_APPLICANT
     with clock.at(today):
+        person = applicant_match(number, name)
+        # The tour's code goes to the mobile number on record (printed by the console SMS backend).
+        sent = code_send(person_id=person.pk, purpose=Purpose.APPLY, target_id=person.pk, address="127.0.0.1")
+        proof = code_check(code_id=sent.code_id, code=last_code(TOUR_APPLICANT_PHONE))
         app = application_submit_online(
-            kind=CaseKind.FIRST_ISSUE, identity_number=number, name=name, police_station="150802001",
+            proof=proof, kind=CaseKind.FIRST_ISSUE, police_station="150802001",
             uploads=[Upload(doc="photo", name="p.pdf", data=b"%PDF-1.4\n%%EOF\n")],
         )  # fmt: skip
     assert app.status == "received"

@@ -34,6 +34,9 @@ ALLOWED_APP = {
     (A.NOTIFIED, Act.REFUSE): A.REFUSED,
     (A.ACCEPTED, Act.REFUSE): A.REFUSED,
     (A.APPROVED, Act.ISSUE): A.ISSUED,
+    # An online pre-application the person replaces at the counter, before it is accepted.
+    (A.RECEIVED, Act.WITHDRAW): A.WITHDRAWN,
+    (A.NOTIFIED, Act.WITHDRAW): A.WITHDRAWN,
 }
 
 

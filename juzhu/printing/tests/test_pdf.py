@@ -227,15 +227,19 @@ def test_the_card_prints_the_photo_uploaded_online_and_the_box_without_one(
 ) -> None:
     import segno
 
-    from juzhu.registry.online import Upload, application_submit_online
+    from juzhu.policy.proof import Proof, Purpose
+    from juzhu.registry import clock
+    from juzhu.registry.online import Upload, applicant_match, application_submit_online
 
     docs = ("identity_card", "photo", "labour_contract")
     registered(clerk, number=WANG, registered_on=date(2025, 8, 1))
     png = io.BytesIO()
     segno.make("photo").save(png, kind="png", scale=5)
     with today_is(date(2026, 3, 2)):
+        person = applicant_match(WANG, "王小明")  # and the code given back (juzhu.applicants)
+        proof = Proof(person.pk, Purpose.APPLY, person.pk, clock.now())
         app = application_submit_online(
-            kind=CaseKind.FIRST_ISSUE, identity_number=WANG, name="王小明", police_station="150802001",
+            proof=proof, kind=CaseKind.FIRST_ISSUE, police_station="150802001",
             uploads=[Upload(doc=d, name=f"{d}.png", data=png.getvalue()) for d in docs],
         )  # fmt: skip
         services.application_accept(actor=clerk, application_id=app.pk)

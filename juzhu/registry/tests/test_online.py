@@ -1,9 +1,9 @@
-"""The online channel's services: the counter's refusals, uploads checked by content, audited with no actor."""
+"""The online channel's services: a proof first, the counter's refusals, uploads checked by content, no actor."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +11,12 @@ import pytest
 
 from juzhu.accounts.models import Role
 from juzhu.audit.models import AuditEvent
-from juzhu.policy.errors import InvalidInput, NotEligible, NotFound, TransitionNotAllowed
+from juzhu.policy.errors import Forbidden, InvalidInput, NotEligible, NotFound, TransitionNotAllowed
 from juzhu.policy.identity import InvalidIdentityNumber
 from juzhu.policy.lifecycle import AppStatus
-from juzhu.registry import online, services
+from juzhu.policy.materials import CaseKind
+from juzhu.policy.proof import CODES, Proof, Purpose
+from juzhu.registry import clock, online, previews, services
 from juzhu.registry.models import Application, ApplicationDocument, Person
 from juzhu.registry.online import Upload
 from juzhu.registry.tests.factories import identity_number, issued_permit, registered, staff, today_is
@@ -47,15 +49,34 @@ def supervisor() -> Any:
     return staff("supervisor", Role.SUPERVISOR)
 
 
+def proof_for(
+    identity: str, name: str, purpose: Purpose = Purpose.APPLY, target_id: int | None = None
+) -> Proof:
+    """What the code screen hands over once the code comes back (juzhu.applicants.services.code_check)."""
+    with today_is(DAY):
+        person = online.applicant_match(identity, name)
+    return Proof(
+        person_id=person.pk,
+        purpose=purpose,
+        target_id=person.pk if target_id is None else target_id,
+        verified_at=clock.now(),
+        code_id=41,
+    )
+
+
+def progress_proof(app: Application) -> Proof:
+    return Proof(app.person_id, Purpose.PROGRESS, app.pk, clock.now(), code_id=42)
+
+
 def _submit(**kw: Any) -> Application:
+    identity, name = kw.pop("identity_number", WANG), kw.pop("name", "王小明")
     args: dict[str, Any] = {
         "kind": "first_issue",
-        "identity_number": WANG,
-        "name": "王小明",
         "police_station": STATION,
         "uploads": [Upload("identity_card", "id.png", PNG), Upload("photo", "me.jpg", JPEG)],
     }
     args.update(kw)
+    args.setdefault("proof", proof_for(identity, name))
     with today_is(DAY):
         return online.application_submit_online(**args)
 
@@ -80,23 +101,58 @@ def test_an_online_application_is_received_with_its_files_stored_by_sha256(clerk
     event = AuditEvent.objects.get(code="application.received", subject_id=str(app.pk))
     assert event.actor is None and event.actor_label == "system"
     assert event.new["channel"] == "online"
+    assert event.new["verified"] == "sms-code:41"  # the code's row, never the code
     assert [u["doc"] for u in event.new["uploads"]] == ["identity_card", "labour_contract"]
 
 
 def test_a_name_that_does_not_match_is_refused_like_an_unknown_number(clerk) -> None:
     registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
     with pytest.raises(NotFound) as wrong_name:
-        _submit(name="王大明")
+        online.applicant_match(WANG, "王大明")
     with pytest.raises(NotFound) as unknown:
-        _submit(identity_number=LI, name="王小明")
+        online.applicant_match(LI, "王小明")
     assert wrong_name.value.code == unknown.value.code == "applicant-not-matched"
     assert wrong_name.value.zh == unknown.value.zh
-    assert Application.objects.count() == 0
+    assert online.applicant_match(WANG, " 王 小明 ").identity_number == WANG  # spaces are not a mismatch
 
 
 def test_an_invalid_identity_number_is_refused_by_its_rule() -> None:
     with pytest.raises(InvalidIdentityNumber):
-        _submit(identity_number="510121199005171230")
+        online.applicant_match("510121199005171230", "王小明")
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda p: None,  # no code given at all
+        lambda p: Proof(p.person_id, Purpose.PROGRESS, p.target_id, p.verified_at),  # a code for another page
+        lambda p: Proof(p.person_id, p.purpose, p.target_id, p.verified_at - CODES.verified_for),  # expired
+    ],
+    ids=["no-proof", "other-purpose", "expired"],
+)
+def test_nothing_is_filed_online_without_a_current_proof_for_applying(clerk, settings, spoil) -> None:
+    """Knowing a name and an identity number is not enough to file in the person's name."""
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    with pytest.raises(Forbidden) as exc:
+        _submit(proof=spoil(proof_for(WANG, "王小明")))
+    assert (exc.value.code, exc.value.rule, exc.value.kind) == (
+        "code-required",
+        "N-17-confidentiality",
+        "forbidden",
+    )
+    _nothing_written(settings)
+
+
+def test_a_proof_is_good_until_the_last_moment_of_its_lifetime(clerk) -> None:
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    fresh = proof_for(WANG, "王小明")
+    last = Proof(
+        fresh.person_id,
+        fresh.purpose,
+        fresh.target_id,
+        clock.now() - CODES.verified_for + timedelta(seconds=5),
+    )
+    assert _submit(proof=last).channel == "online"
 
 
 def test_a_text_file_renamed_png_is_refused_naming_the_field_and_nothing_is_written(clerk, settings) -> None:
@@ -143,11 +199,11 @@ def test_an_online_first_issue_the_day_before_six_months_is_refused_with_the_dat
 
 def test_an_online_first_issue_on_the_first_eligible_day_is_received(clerk) -> None:
     registered(clerk, number=WANG, registered_on=date(2026, 1, 7))
+    proof = proof_for(WANG, "王小明")
     with today_is(date(2026, 7, 7)):
         app = online.application_submit_online(
+            proof=proof,
             kind="first_issue",
-            identity_number=WANG,
-            name="王小明",
             police_station=STATION,
             uploads=[Upload("identity_card", "id.png", PNG)],
         )
@@ -290,34 +346,44 @@ def test_the_applicant_finds_the_case_only_with_both_numbers(clerk) -> None:
 def test_supplement_online_only_after_the_notice_and_only_its_items(clerk, supervisor) -> None:
     registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
     app = _submit(uploads=[Upload("identity_card", "id.png", PNG)])
+    proof = progress_proof(app)
     with today_is(DAY):
         with pytest.raises(TransitionNotAllowed):  # received: no notice yet
-            online.application_supplement_online(number=app.number, identity_number=WANG, uploads=[])
+            online.application_supplement_online(proof=proof, uploads=[])
         notice = services.application_notify(actor=clerk, application_id=app.pk)
         assert [i["key"] for i in notice.items] == ["photo", "condition_evidence"]
         with pytest.raises(InvalidInput) as exc:
             online.application_supplement_online(
-                number=app.number,
-                identity_number=WANG,
-                uploads=[Upload("permit_card", "c.png", PNG, field="file_x")],
+                proof=proof, uploads=[Upload("permit_card", "c.png", PNG, field="file_x")]
             )
         assert (exc.value.code, exc.value.rule) == ("upload-not-asked", "LH-3.2-one-time-notice")
+        with pytest.raises(Forbidden):  # a proof for applying does not open the case's supplement
+            online.application_supplement_online(
+                proof=proof_for(WANG, "王小明"), uploads=[Upload("photo", "p.jpg", JPEG)]
+            )
         done = online.application_supplement_online(
-            number=app.number,
-            identity_number=WANG,
-            uploads=[Upload("photo", "p.jpg", JPEG), Upload("tenancy_contract", "t.pdf", PDF)],
+            proof=proof, uploads=[Upload("photo", "p.jpg", JPEG), Upload("tenancy_contract", "t.pdf", PDF)]
         )
         assert done.documents == ["identity_card", "photo", "tenancy_contract"]
         assert done.status == AppStatus.NOTIFIED
         services.application_accept(actor=clerk, application_id=app.pk)
         with pytest.raises(TransitionNotAllowed):
-            online.application_supplement_online(
-                number=app.number, identity_number=WANG, uploads=[Upload("photo", "p.jpg", JPEG)]
-            )
+            online.application_supplement_online(proof=proof, uploads=[Upload("photo", "p.jpg", JPEG)])
     event = AuditEvent.objects.get(code="application.supplemented")
     assert event.actor is None and event.rule == "LH-3.2-one-time-notice"
     assert event.new["documents"] == ["identity_card", "photo", "tenancy_contract"]
+    assert event.new["verified"] == "sms-code:42"
     assert ApplicationDocument.objects.filter(application=app).count() == 3
+
+
+def test_a_proof_opens_only_its_own_case(clerk) -> None:
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    registered(clerk, number=LI, registered_on=date(2026, 1, 5), name="李四")
+    mine, theirs = _submit(), _submit(identity_number=LI, name="李四")
+    assert online.application_for_proof(progress_proof(mine)).pk == mine.pk
+    forged = Proof(mine.person_id, Purpose.PROGRESS, theirs.pk, clock.now())  # my person, their case
+    with pytest.raises(NotFound):
+        online.application_for_proof(forged)
 
 
 def test_files_no_upload_names_are_removed_once_a_day_old(clerk, settings) -> None:
@@ -341,3 +407,88 @@ def test_files_no_upload_names_are_removed_once_a_day_old(clerk, settings) -> No
     assert online.uploads_orphans_remove(now=now) == 1
     assert not orphan.exists()
     assert all((root / rel).is_file() for rel in kept)
+
+
+# --------------------------------------------------------------------------- the counter is never blocked
+
+
+def _counter(clerk: Any, kind: str = "first_issue", **kw: Any) -> Application:
+    with today_is(DAY):
+        return services.application_submit(
+            actor=clerk,
+            kind=CaseKind(kind),
+            identity_number=WANG,
+            police_station=STATION,
+            documents=["identity_card", "photo", "labour_contract"],
+            **kw,
+        )
+
+
+@pytest.mark.parametrize("notified", [False, True], ids=["received", "notified"])
+def test_a_counter_application_replaces_an_online_one_not_yet_accepted(clerk, notified: bool) -> None:
+    """The person at the counter with the identity card decides: the online case is withdrawn, not a 409."""
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    online_app = _submit()
+    if notified:
+        with today_is(DAY):
+            services.application_notify(actor=clerk, application_id=online_app.pk)
+    with today_is(DAY):
+        preview = previews.application_preview(
+            kind="first_issue", identity_number=WANG, police_station=STATION, documents=["identity_card"]
+        )
+    assert preview.replaces is not None and preview.replaces.pk == online_app.pk
+    counter = _counter(clerk)
+    online_app.refresh_from_db()
+    assert (counter.status, counter.channel) == (AppStatus.RECEIVED, "counter")
+    assert (online_app.status, online_app.decided_on, online_app.decision_rule) == (
+        AppStatus.WITHDRAWN,
+        DAY,
+        "LH-3.2-issue-15d",
+    )
+    assert counter.number in online_app.decision_reason
+    assert ApplicationDocument.objects.filter(application=online_app).count() == 2  # the files stay
+    received = AuditEvent.objects.get(code="application.received", subject_id=str(counter.pk))
+    withdrawn = AuditEvent.objects.get(code="application.withdrawn")
+    assert received.new["replaces"] == online_app.number
+    assert (withdrawn.actor, withdrawn.subject_id, withdrawn.new) == (
+        clerk,
+        str(online_app.pk),
+        {"status": "withdrawn", "replaced_by": counter.number},
+    )
+    assert withdrawn.old == {"status": "notified" if notified else "received"}
+
+
+def test_an_accepted_online_case_still_blocks_a_second_application(clerk) -> None:
+    """Once accepted, the 15-day clock runs: the counter finishes or refuses that case instead."""
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    online_app = _submit(uploads=[Upload("identity_card", "i.png", PNG), Upload("photo", "p.jpg", JPEG),
+                                  Upload("labour_contract", "c.pdf", PDF)])  # fmt: skip
+    with today_is(DAY):
+        services.application_accept(actor=clerk, application_id=online_app.pk)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        _counter(clerk)
+    assert (exc.value.code, exc.value.rule) == ("application-open", "LH-3.2-issue-15d")
+
+
+def test_a_counter_case_blocks_an_online_one_and_is_never_withdrawn(clerk) -> None:
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    counter = _counter(clerk)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        _submit()
+    assert exc.value.code == "application-open" and "进度查询" in exc.value.zh  # worded to the applicant
+    with pytest.raises(TransitionNotAllowed) as refused, today_is(DAY):
+        services.application_withdraw(actor=clerk, application_id=counter.pk, replaced_by=counter)
+    assert refused.value.code == "withdraw-counter-case"
+
+
+def test_the_third_party_reissue_never_exists_so_the_holders_counter_reissue_goes_through(
+    clerk, supervisor
+) -> None:
+    """Issue 8: someone who knows the holder's name and number filed a reissue online, and the holder's
+    own counter application got 409.  Without the code nothing is filed; the counter is received."""
+    issued_permit(clerk, supervisor, number=WANG, registered_on=date(2025, 1, 6), issued_on=date(2025, 7, 10))
+    with pytest.raises(Forbidden):
+        _submit(proof=None, kind="reissue", reissue_reason="lost")
+    assert not Application.objects.filter(channel="online").exists()
+    counter = _counter(clerk, kind="replacement", reissue_reason="")
+    assert counter.status == AppStatus.RECEIVED

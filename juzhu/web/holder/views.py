@@ -1,8 +1,10 @@
 """The holder's own permit: status, residence period, endorsement window, e-permit QR and reminders.
 
-Public, so the page shows a record only to whoever presents both the permit number and the
-identity number; any other pair gets one neutral 404 that does not say which half was wrong
-(N-17-confidentiality).  The matched pair is remembered in the session until "leave".
+Public, so the permit number and the identity number only *find* the card (any other pair gets one
+neutral 404 that does not say which half was wrong); the page opens once the holder gives back the
+code sent to the mobile number on record (``web.portal.proof``, N-17-confidentiality).  The session
+then keeps the card's id and the time of the code, never a number or a name, until "leave" or
+``CODES.verified_for``.  A new mobile number for reminders is saved once a code sent to *it* comes back.
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juzhu.epermit.services import VERIFY_PATH, permit_qr_svg, permit_token
 from juzhu.notifications.models import Notification
 from juzhu.notifications.selectors import notifications_for_person
-from juzhu.notifications.services import contact_set
+from juzhu.notifications.services import contact_clean, contact_set
 from juzhu.policy.endorsement import EndorsementWindow
 from juzhu.policy.errors import PolicyError
 from juzhu.policy.lifecycle import PERMIT_STATUS_LABELS, PermitStatus
 from juzhu.policy.materials import CaseKind, checklist
+from juzhu.policy.proof import Purpose, mobile_on_record
 from juzhu.policy.reminders import (
     REMINDER_KIND_LABELS,
     REMINDERS,
@@ -39,11 +43,10 @@ from juzhu.registry.models import Permit
 from juzhu.registry.selectors import permit_get_by_number, permit_view
 from juzhu.web.i18n import lang, tr
 from juzhu.web.pages import Problem, attempt, page
-from juzhu.web.throttle import lookup_blocked, lookup_failed, session_cycle
+from juzhu.web.portal.proof import code_start, proof_expired, proof_forget, proof_get
+from juzhu.web.throttle import lookup_begin, lookup_failed, lookup_succeeded
 from juzhu.workcal.selectors import work_calendar
 
-SESSION_KEY = "holder_permit"
-THROTTLE_SCOPE = "holder-permit"  # failed permit lookups are counted under this name
 TEMPLATE = "web/holder/permit.html"
 CONTACT_TEMPLATE = "web/holder/_contact.html"
 
@@ -86,13 +89,22 @@ def _lookup(number: str, identity_number: str) -> Permit | None:
 
 
 def _remembered(request: HttpRequest) -> Permit | None:
-    pair = request.session.get(SESSION_KEY)
-    if not isinstance(pair, dict):
+    """The card the session's current PERMIT proof opens (None: ask for the pair and a code)."""
+    proof = proof_get(request, Purpose.PERMIT)
+    if proof is None:
         return None
-    permit = _lookup(str(pair.get("number", "")), str(pair.get("identity_number", "")))
+    permit = (
+        Permit.objects.select_related("person").filter(pk=proof.target_id, person_id=proof.person_id).first()
+    )
     if permit is None:
-        request.session.pop(SESSION_KEY, None)
+        proof_forget(request, Purpose.PERMIT)
     return permit
+
+
+def _lookup_form(
+    request: HttpRequest, form: dict[str, str] | None = None, *, problem: Problem | None = None
+) -> HttpResponse:
+    return page(request, TEMPLATE, {"form": form or {}, "expired": proof_expired(request)}, problem=problem)
 
 
 @dataclass(frozen=True)
@@ -175,17 +187,15 @@ def _permit_ctx(request: HttpRequest, permit: Permit) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def permit(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    """GET: the remembered permit, or the form.  POST: check the pair, remember it, show the permit.
+    """GET: the card the session has proved, or the form.  POST: find the card, send the code.
 
-    Too many failed lookups from one address or session: 429, the pair not even checked.
+    Failed lookups slow the next try, per number and per address (``web.throttle``): 429 with
+    Retry-After, the pair not even checked.
     """
     if request.method == "POST":
         number = request.POST.get("number", "").strip()
         identity_number = request.POST.get("identity_number", "").strip()
         form = {"number": number, "identity_number": identity_number}
-        blocked = lookup_blocked(request, THROTTLE_SCOPE)
-        if blocked is not None:
-            return page(request, TEMPLATE, {"form": form}, problem=blocked)
         blank = tuple(f for f, v in form.items() if not v)
         if blank:
             problem = Problem.of(
@@ -196,43 +206,80 @@ def permit(request: HttpRequest, **kwargs: object) -> HttpResponse:
                 fields=blank,
                 status=422,
             )
-            return page(request, TEMPLATE, {"form": form}, problem=problem)
+            return _lookup_form(request, form, problem=problem)
+        lookup, blocked = lookup_begin(request, number, identity_number)
+        if lookup is None:
+            return _lookup_form(request, form, problem=blocked)
         found = _lookup(number, identity_number)
         if found is None:
-            lookup_failed(request, THROTTLE_SCOPE)
-            return page(request, TEMPLATE, {"form": form}, problem=_not_matched())
-        session_cycle(request, THROTTLE_SCOPE)  # a fresh session id once personal data is shown
-        request.session[SESSION_KEY] = {
-            "number": found.number,
-            "identity_number": found.person.identity_number,
-        }
-        return redirect("web:holder-permit")
+            lookup_failed(lookup)
+            return _lookup_form(request, form, problem=_not_matched())
+        lookup_succeeded(lookup)
+        current = proof_get(request, Purpose.PERMIT)
+        if current is not None and current.target_id == found.pk:
+            return redirect("web:holder-permit")  # already proved within this session
+        _, refused = code_start(
+            request, person_id=found.person_id, purpose=Purpose.PERMIT, target_id=found.pk
+        )
+        if refused is not None:
+            return _lookup_form(request, form, problem=refused)
+        return redirect("web:portal-code")
     found = _remembered(request)
     if found is None:
-        return page(request, TEMPLATE, {"form": {}})
+        return _lookup_form(request)
     return page(request, TEMPLATE, _permit_ctx(request, found))
+
+
+def _contact_refused(
+    request: HttpRequest, found: Permit, phone: str, email: str, problem: Problem
+) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        return page(request, CONTACT_TEMPLATE, _contact_ctx(found, phone, email), problem=problem)
+    ctx = _permit_ctx(request, found) | _contact_ctx(found, phone, email)
+    return page(request, TEMPLATE, ctx, problem=problem)
 
 
 @require_POST
 def contact(request: HttpRequest) -> HttpResponse:
-    """Set the phone / e-mail for reminders; a bad value is a 422 naming the field, nothing written."""
+    """Set the phone / e-mail for reminders; a bad value is a 422 naming the field, nothing written.
+
+    A new mobile number is saved only once the code sent to it comes back (the code screen): the
+    number that proves the holder next time must be one the holder really has.  Keeping the number,
+    removing it or changing only the e-mail is saved at once (the page itself needed the code).
+    """
     found = _remembered(request)
     if found is None:
-        return page(request, TEMPLATE, {"form": {}}, problem=_not_matched())
+        return _lookup_form(request, problem=_not_matched())
     phone = request.POST.get("phone", "").strip()
     email = request.POST.get("email", "").strip()
+    cleaned, problem = attempt(request, contact_clean, phone, email)
+    if problem is not None or cleaned is None:
+        return _contact_refused(request, found, phone, email, problem)  # type: ignore[arg-type]
+    new_phone, new_email = cleaned
+    if new_phone and new_phone != mobile_on_record(found.person.phone):
+        _, problem = code_start(
+            request,
+            person_id=found.person_id,
+            purpose=Purpose.CONTACT,
+            target_id=found.person_id,
+            new_phone=new_phone,
+            new_email=new_email,
+        )
+        if problem is not None:
+            return _contact_refused(request, found, phone, email, problem)
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("web:portal-code")
+            return response
+        return redirect("web:portal-code")
     _, problem = attempt(
-        request, contact_set, person_id=found.person_id, phone=phone, email=email, via="holder"
+        request, contact_set, person_id=found.person_id, phone=new_phone, email=new_email, via="holder"
     )
-    htmx = bool(getattr(request, "htmx", False))
     if problem is not None:
-        if htmx:
-            return page(request, CONTACT_TEMPLATE, _contact_ctx(found, phone, email), problem=problem)
-        ctx = _permit_ctx(request, found) | _contact_ctx(found, phone, email)
-        return page(request, TEMPLATE, ctx, problem=problem)
+        return _contact_refused(request, found, phone, email, problem)
     found.person.refresh_from_db(fields=["phone", "email"])
     saved = tr("提醒联系方式已保存。", "Your contact for reminders is saved.")
-    if htmx:
+    if getattr(request, "htmx", False):
         return page(request, CONTACT_TEMPLATE, _contact_ctx(found) | {"saved": saved})
     messages.success(request, saved)
     return redirect("web:holder-permit")
@@ -240,6 +287,6 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def leave(request: HttpRequest) -> HttpResponse:
-    """Forget the pair (a shared PC in the service hall)."""
-    request.session.pop(SESSION_KEY, None)
+    """Forget every proof of this session (a shared PC in the service hall)."""
+    proof_forget(request)
     return redirect("web:holder-permit")

@@ -1,11 +1,12 @@
 from django.urls import path
 
 from juzhu.web import converters  # noqa: F401  (registers <id:…>)
-from juzhu.web.portal import views
+from juzhu.web.portal import proof, views
 
 urlpatterns = [
     path("guide/", views.guide, name="portal-guide"),
     path("check/", views.check, name="portal-check"),
+    path("code/", proof.code_screen, name="portal-code"),
     path("apply/", views.apply, name="portal-apply"),
     path("apply/materials/", views.apply_materials, name="portal-apply-materials"),
     path("apply/done/", views.apply_done, name="portal-apply-done"),

@@ -2,8 +2,11 @@
 
 Every condition, material, deadline, fee and status shown comes from ``juzhu.policy`` and the
 registry's services, each with its rule id (LH-5-publicity: the guide is generated from the
-same rules the system enforces).  An applicant proves a case is theirs with the application
-number and identity number; the pair is then kept in the session for the follow-up views.
+same rules the system enforces).  The guide and the self-check read nobody's data.  Everything
+else starts with a pair that only finds the person or the case (identity number and name; the
+application number and identity number) and a one-time code sent to the mobile number on record
+(``web.portal.proof``); the session then keeps the proof — opaque ids and a time, never an
+identity number or a name — for ``CODES.verified_for`` (docs/decisions/0010).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from juzhu.policy import divisions
@@ -40,19 +44,18 @@ from juzhu.policy.materials import (
     notice_for,
 )
 from juzhu.policy.parameters import JurisdictionPolicy
+from juzhu.policy.proof import CODES, Proof, Purpose, code_required
 from juzhu.policy.proxy import ALLOWED_RELATIONS, ProxyRelation
 from juzhu.registry import clock, online
-from juzhu.registry.models import Application, ApplicationDocument, Notice, PoliceStation
-from juzhu.registry.selectors import jurisdiction
+from juzhu.registry.models import Application, ApplicationDocument, Notice, Person, PoliceStation
+from juzhu.registry.selectors import jurisdiction, mask_name
 from juzhu.registry.services import application_requirements, notice_requirements
 from juzhu.web.i18n import label, request_lang, tr
 from juzhu.web.pages import Problem, attempt, page
 from juzhu.web.portal.labels import CONDITION_LABELS, KIND_LABELS, REISSUE_REASON_LABELS, RELATION_LABELS
-from juzhu.web.throttle import lookup_blocked, lookup_failed, session_cycle
+from juzhu.web.portal.proof import code_start, proof_expired, proof_forget, proof_get, proof_keep
+from juzhu.web.throttle import lookup_begin, lookup_failed, lookup_succeeded
 
-SESSION_KEY = "portal_application"
-THROTTLE_SCOPE = "portal-progress"  # failed progress lookups are counted under this name
-APPLY_THROTTLE_SCOPE = "portal-apply"  # online applications naming nobody registered
 ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
 _DIVISION = re.compile(r"^\d{6}$")
 
@@ -258,8 +261,6 @@ def _apply_form(request: HttpRequest) -> dict[str, Any]:
     if kind not in {k.value for k in online.ONLINE_KINDS}:
         kind = CaseKind.FIRST_ISSUE.value
     return {
-        "identity_number": data.get("identity_number", "").strip(),
-        "name": data.get("name", "").strip(),
         "kind": kind,
         "reissue_reason": data.get("reissue_reason", ""),
         "police_station": data.get("police_station", ""),
@@ -272,17 +273,32 @@ def _apply_form(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _apply_context(request: HttpRequest, form: dict[str, Any]) -> dict[str, Any]:
+def _apply_context(request: HttpRequest, form: dict[str, Any], proof: Proof) -> dict[str, Any]:
     lang = request_lang(request)
     kind = CaseKind(form["kind"])
+    person = Person.objects.only("name").get(pk=proof.person_id)
     return {
         "form": form,
+        "applicant": mask_name(person.name),
+        "verified_until": timezone.localtime(proof.verified_at + CODES.verified_for),
         "kinds": [(k.value, label(KIND_LABELS[k])) for k in online.ONLINE_KINDS],
         "reasons": [(r, label(REISSUE_REASON_LABELS[r])) for r in REISSUE_REASON_LABELS],
         "relations": [(r.value, label(RELATION_LABELS[r])) for r in ProxyRelation],
         "stations": _stations(),
         "proxy_minor_age": jurisdiction().proxy_minor_age,
         "materials": _requirement_rows(online.online_checklist(kind, proxy=form["proxy"]), lang),
+        "accept_files": ACCEPT_FILES,
+        "max_mb": settings.JUZHU_UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def _materials_context(request: HttpRequest, form: dict[str, Any]) -> dict[str, Any]:
+    """The file inputs only (no personal data): the htmx fragment when the kind or the proxy changes."""
+    kind = CaseKind(form["kind"])
+    return {
+        "materials": _requirement_rows(
+            online.online_checklist(kind, proxy=form["proxy"]), request_lang(request)
+        ),
         "accept_files": ACCEPT_FILES,
         "max_mb": settings.JUZHU_UPLOAD_MAX_BYTES // (1024 * 1024),
     }
@@ -320,29 +336,38 @@ def _uploads(
     return out, None
 
 
-def _remember(request: HttpRequest, app: Application) -> None:
-    """Keep the matched pair, under a fresh session id (no session fixation: personal data follows)."""
-    session_cycle(request, THROTTLE_SCOPE)
-    request.session[SESSION_KEY] = {"number": app.number, "identity_number": app.person.identity_number}
+def _progress_proof(request: HttpRequest) -> Proof | None:
+    return proof_get(request, Purpose.PROGRESS)
 
 
 def _remembered(request: HttpRequest) -> Application | None:
-    pair = request.session.get(SESSION_KEY)
-    if not isinstance(pair, dict):
+    """The application the session's current PROGRESS proof opens (None: ask for the pair and a code)."""
+    proof = _progress_proof(request)
+    if proof is None:
         return None
-    app, _ = attempt(
-        request, online.application_for_applicant, pair.get("number", ""), pair.get("identity_number", "")
-    )
+    app, _ = attempt(request, online.application_for_proof, proof)
+    if app is None:
+        proof_forget(request, Purpose.PROGRESS)
     return app
 
 
-@require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest) -> HttpResponse:
-    """网上预申请: the applicant (or a proxy) submits the case with scans of the materials."""
-    form = _apply_form(request)
-    ctx = _apply_context(request, form)
-    if request.method != "POST" or request.POST.get("action") == "refresh":
-        return page(request, "web/portal/apply.html", ctx)
+def _identify_page(
+    request: HttpRequest, form: dict[str, str], *, problem: Problem | None = None
+) -> HttpResponse:
+    return page(
+        request,
+        "web/portal/apply_identify.html",
+        {"form": form, "expired": proof_expired(request)},
+        problem=problem,
+    )
+
+
+def _apply_identify(request: HttpRequest) -> HttpResponse:
+    """Step 1: identity number and name find the registered person; the code goes to their phone on record."""
+    form = {
+        "identity_number": request.POST.get("identity_number", "").strip(),
+        "name": request.POST.get("name", "").strip(),
+    }
     if not form["name"] or not form["identity_number"]:
         required = Problem.of(
             "LH-3.1-identity",
@@ -351,7 +376,41 @@ def apply(request: HttpRequest) -> HttpResponse:
             "Enter the applicant's identity number and name.",
             tuple(f for f in ("identity_number", "name") if not form[f]),
         )
-        return page(request, "web/portal/apply.html", ctx, problem=required)
+        return _identify_page(request, form, problem=required)
+    lookup, blocked = lookup_begin(request, form["identity_number"])
+    if lookup is None:
+        return _identify_page(request, form, problem=blocked)
+    person, problem = attempt(request, online.applicant_match, form["identity_number"], form["name"])
+    if person is None:
+        # A name and identity number that match nobody registered: the form must not become a way
+        # to test who is registered (N-17-confidentiality).
+        lookup_failed(lookup)
+        return _identify_page(request, form, problem=problem)
+    lookup_succeeded(lookup)
+    _, problem = code_start(request, person_id=person.pk, purpose=Purpose.APPLY, target_id=person.pk)
+    if problem is not None:
+        return _identify_page(request, form, problem=problem)
+    return redirect("web:portal-code")
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """网上预申请: prove it is you (identity number, name, the code), then the case with scans of the materials.
+
+    Without a current proof nothing is filed, whatever the form posts: a stranger who knows a name and
+    an identity number can neither file in the person's name nor block their counter application.
+    """
+    proof = proof_get(request, Purpose.APPLY)
+    if request.method == "POST" and request.POST.get("action") == "identify":
+        return _apply_identify(request)
+    if proof is None:
+        if request.method == "POST":
+            return _identify_page(request, {}, problem=Problem.from_error(code_required(), request))
+        return _identify_page(request, {})
+    form = _apply_form(request)
+    ctx = _apply_context(request, form, proof)
+    if request.method != "POST" or request.POST.get("action") == "refresh":
+        return page(request, "web/portal/apply.html", ctx)
     proxy: dict[str, str] | None = None
     if form["proxy"]:
         if not form["proxy_name"] or not form["proxy_identity_number"] or not form["proxy_relation"]:
@@ -368,9 +427,6 @@ def apply(request: HttpRequest) -> HttpResponse:
             "identity_number": form["proxy_identity_number"],
             "relation": form["proxy_relation"],
         }
-    blocked = lookup_blocked(request, APPLY_THROTTLE_SCOPE)
-    if blocked is not None:
-        return page(request, "web/portal/apply.html", ctx, problem=blocked)
     reqs = online.online_checklist(CaseKind(form["kind"]), proxy=form["proxy"])
     uploads, problem = _uploads(request, reqs)
     if problem is not None:
@@ -378,9 +434,8 @@ def apply(request: HttpRequest) -> HttpResponse:
     app, problem = attempt(
         request,
         online.application_submit_online,
+        proof=proof,
         kind=form["kind"],
-        identity_number=form["identity_number"],
-        name=form["name"],
         police_station=form["police_station"],
         uploads=uploads,
         proxy=proxy,
@@ -389,19 +444,25 @@ def apply(request: HttpRequest) -> HttpResponse:
         email=form["email"],
     )
     if problem is not None or app is None:
-        if problem is not None and problem.status == 404:
-            # A name and identity number that match no registered person: the form must not
-            # become a way to test who is registered (N-17-confidentiality).
-            lookup_failed(request, APPLY_THROTTLE_SCOPE)
         return page(request, "web/portal/apply.html", ctx, problem=problem)
-    _remember(request, app)
+    # The same code opens the new case's progress (until the proof expires).
+    proof_keep(
+        request,
+        Proof(
+            person_id=proof.person_id,
+            purpose=Purpose.PROGRESS,
+            target_id=app.pk,
+            verified_at=proof.verified_at,
+            code_id=proof.code_id,
+        ),
+    )
     return redirect("web:portal-apply-done")
 
 
 @require_GET
 def apply_materials(request: HttpRequest) -> HttpResponse:
     """The file inputs for the chosen kind and proxy (htmx swaps them when either changes)."""
-    return page(request, "web/portal/_materials.html", _apply_context(request, _apply_form(request)))
+    return page(request, "web/portal/_materials.html", _materials_context(request, _apply_form(request)))
 
 
 @require_GET
@@ -456,6 +517,21 @@ def _stages(app: Application, notice: Notice | None, lang: Lang) -> list[dict[st
             "due": app.due_on or app.due_nominal,
         }
     )
+    if status is AppStatus.WITHDRAWN:
+        stages.append(
+            {
+                "key": "withdrawn",
+                "label": label(APP_STATUS_LABELS[AppStatus.WITHDRAWN]),
+                "on": app.decided_on,
+                "done": True,
+                "rule": rule[AppAction.WITHDRAW],
+                "reason": tr(
+                    "您已在窗口重新申请，这份网上预申请由窗口的申请代替。",
+                    "You applied again at the counter; that application replaces this online one.",
+                ),
+            }
+        )
+        return stages
     if status is AppStatus.REFUSED:
         stages.append(
             {
@@ -529,49 +605,67 @@ def _progress_detail(
     )
 
 
+def _progress_form(
+    request: HttpRequest, form: dict[str, str] | None = None, *, problem: Problem | None = None
+) -> HttpResponse:
+    return page(
+        request,
+        "web/portal/progress.html",
+        {"form": form or {}, "expired": proof_expired(request)},
+        problem=problem,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
-    """进度查询: number + identity number (one neutral 404 if either is wrong), then the case.
+    """进度查询: the application number and identity number find the case (one neutral 404 if either is
+    wrong), a code to the phone on record opens it.
 
-    Too many failed lookups from one address or session: 429, the pair not even checked.
+    Failed lookups slow the next try, per number and per address (``web.throttle``): 429 with
+    Retry-After, the pair not even checked.
     """
     if request.method == "POST":
         form = {
             "number": request.POST.get("number", "").strip(),
             "identity_number": request.POST.get("identity_number", "").strip(),
         }
-        blocked = lookup_blocked(request, THROTTLE_SCOPE)
-        if blocked is not None:
-            return page(
-                request, "web/portal/progress.html", {"form": {"number": form["number"]}}, problem=blocked
-            )
+        shown = {"number": form["number"]}
+        lookup, blocked = lookup_begin(request, form["number"], form["identity_number"])
+        if lookup is None:
+            return _progress_form(request, shown, problem=blocked)
         app, problem = attempt(
             request, online.application_for_applicant, form["number"], form["identity_number"]
         )
         if problem is not None or app is None:
-            lookup_failed(request, THROTTLE_SCOPE)
-            return page(
-                request, "web/portal/progress.html", {"form": {"number": form["number"]}}, problem=problem
-            )
-        _remember(request, app)
-        return redirect("web:portal-progress")
+            lookup_failed(lookup)
+            return _progress_form(request, shown, problem=problem)
+        lookup_succeeded(lookup)
+        current = _progress_proof(request)
+        if current is not None and current.target_id == app.pk:
+            return redirect("web:portal-progress")  # already proved within this session
+        _, problem = code_start(request, person_id=app.person_id, purpose=Purpose.PROGRESS, target_id=app.pk)
+        if problem is not None:
+            return _progress_form(request, shown, problem=problem)
+        return redirect("web:portal-code")
     app = _remembered(request)
     if app is None:
-        return page(request, "web/portal/progress.html", {"form": {}})
+        return _progress_form(request)
     return _progress_detail(request, app)
 
 
 @require_POST
 def progress_forget(request: HttpRequest) -> HttpResponse:
-    """查询其他申请 / leave a shared service-hall PC: forget the remembered pair."""
-    request.session.pop(SESSION_KEY, None)
+    """查询其他申请 / leave a shared service-hall PC: forget every proof of this session."""
+    proof_forget(request)
     return redirect("web:portal-progress")
 
 
 def _app_or_404(request: HttpRequest) -> Application:
     app = _remembered(request)
     if app is None:
-        raise Http404(tr("请先查询申请进度。", "Look up the application first."))
+        raise Http404(
+            tr("请先查询申请进度并输入验证码。", "Look up the application and give the code first.")
+        )
     return app
 
 
@@ -614,15 +708,9 @@ def progress_supplement(request: HttpRequest) -> HttpResponse:
     notice = Notice.objects.filter(application=app).first()
     reqs = notice_requirements(notice) if notice is not None else ()
     uploads, problem = _uploads(request, reqs)
-    if problem is None:
-        pair = request.session[SESSION_KEY]
-        _, problem = attempt(
-            request,
-            online.application_supplement_online,
-            number=pair["number"],
-            identity_number=pair["identity_number"],
-            uploads=uploads,
-        )
+    proof = _progress_proof(request)
+    if problem is None and proof is not None:
+        _, problem = attempt(request, online.application_supplement_online, proof=proof, uploads=uploads)
     if problem is not None:
         app.refresh_from_db()
         return _progress_detail(request, app, problem=problem)

@@ -725,6 +725,7 @@ SERVICE_OF: dict[AppAction, Callable[..., Any]] = {
     AppAction.APPROVE: services.application_approve,
     AppAction.REFUSE: partial(services.application_refuse, reason="材料不实"),
     AppAction.ISSUE: services.application_issue,
+    AppAction.WITHDRAW: partial(services.application_withdraw, replaced_by=None),
 }
 STAFF_CAPABILITIES = frozenset({"read", "counter", "decide", "sweep"})
 

@@ -103,7 +103,7 @@ def _working_days_between(start: date, end: date, cal: WorkCalendar) -> int:
 def clock_state(app: Application, today: date, cal: WorkCalendar) -> ClockState:
     """The badge of one case: awaiting acceptance, on time, due soon (DUE_SOON_WORKING_DAYS) or overdue."""
     status = AppStatus(app.status)
-    if status in (AppStatus.ISSUED, AppStatus.REFUSED):
+    if status in (AppStatus.ISSUED, AppStatus.REFUSED, AppStatus.WITHDRAWN):
         return ClockState(Clock.CLOSED, app.due_on or app.due_nominal, app.due_on is not None, None)
     if status not in CLOCK_RUNNING or app.due_nominal is None:
         return ClockState(Clock.AWAITING, None, False, None)
@@ -157,7 +157,7 @@ COUNTED_CLOCKS = (Clock.OVERDUE, Clock.DUE_SOON, Clock.ON_TIME, Clock.AWAITING)
 def _clock_counts(qs: QuerySet[Application], today: date, cal: WorkCalendar) -> tuple[dict[Clock, int], int]:
     """Cases per badge and in all, over the whole queryset in one aggregate (the same tests as
     ``clock_state``: running with a due date, then past it, within ``due_soon_until``, or later)."""
-    closed = Q(status__in=[AppStatus.ISSUED, AppStatus.REFUSED])
+    closed = Q(status__in=[AppStatus.ISSUED, AppStatus.REFUSED, AppStatus.WITHDRAWN])
     running = Q(status__in=list(CLOCK_RUNNING), due_nominal__isnull=False)
     got = (
         qs.order_by()
@@ -236,7 +236,11 @@ _NEEDS: dict[AppAction, str] = {
     AppAction.APPROVE: "decide",
     AppAction.REFUSE: "decide",
     AppAction.ISSUE: "counter",
+    AppAction.WITHDRAW: "counter",
 }
+# A withdrawal is no button of the case page: it happens when the counter receives the person's new
+# application (services.application_submit), which names the case that replaces it.
+_NOT_ON_CASE_PAGE = frozenset({AppAction.WITHDRAW})
 
 
 def actions_allowed(app: Application) -> dict[str, Action]:
@@ -245,7 +249,7 @@ def actions_allowed(app: Application) -> dict[str, Action]:
     return {
         action.value: Action(action, rule, _NEEDS[action])
         for action, (allowed, _to, rule) in APPLICATION_TABLE.items()
-        if status in allowed
+        if status in allowed and action not in _NOT_ON_CASE_PAGE
     }
 
 

@@ -131,7 +131,7 @@ def _case_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     uploads = queries.uploads_of(app)
     actions = queries.actions_allowed(app)
     fee = queries.fee_state(app)
-    closed = app.status in (AppStatus.ISSUED, AppStatus.REFUSED)
+    closed = app.status in (AppStatus.ISSUED, AppStatus.REFUSED, AppStatus.WITHDRAWN)
     state = queries.clock_state(app, clock.today(), work_calendar())
     checklist = [
         {
@@ -221,6 +221,9 @@ AUDIT_KEYS: dict[str, tuple[str, str]] = {
     "proxy_relation": ("代办关系", "proxy"),
     "contact_phone": ("联系电话", "phone"),
     "contact_email": ("电子邮箱", "e-mail"),
+    "replaces": ("代替网上预申请", "replaces the online application"),
+    "replaced_by": ("由窗口申请代替", "replaced by"),
+    "verified": ("本人验证", "identity proof"),
 }
 
 
@@ -231,6 +234,9 @@ def _audit_value(key: str, value: Any) -> str:
         return tr("、", ", ").join(
             doc_label(Doc(d), lang()) if d in Doc.__members__.values() else str(d) for d in value
         )
+    if key == "verified":
+        # The code's row, never the code: how the online applicant proved who they are.
+        return tr("登记手机号码短信验证码", "code sent to the mobile number on record")
     if key == "uploads" and isinstance(value, list):
         return str(len(value))  # the files themselves are listed beside the checklist
     if key == "kind" and value in queries.KIND_LABELS:

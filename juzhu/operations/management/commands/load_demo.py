@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from juzhu.operations.demo import DEMO_PARTNERS, TOUR_APPLICANT, load_demo
+from juzhu.operations.demo import DEMO_PARTNERS, TOUR_APPLICANT, TOUR_APPLICANT_PHONE, load_demo
 from juzhu.registry import clock
 from juzhu.registry.demo import DEMO_USERS
 
@@ -29,3 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<11} {role:<13} password {password:<22} API token {token}")
         name, number = TOUR_APPLICANT
         self.stdout.write(f"online applicant for the tour (registered seven months ago): {name} {number}")
+        self.stdout.write(
+            f"  their mobile on record is {TOUR_APPLICANT_PHONE}: with DEBUG on, the portal's one-time codes "
+            "are printed here by the console SMS backend"
+        )

@@ -1,4 +1,5 @@
-"""The applicant's journey in a real browser: self-check, online application, notice, supplement, issue."""
+"""The applicant's journey in a real browser: self-check, who applies and the code, online application,
+notice, supplement, issue."""
 
 from __future__ import annotations
 
@@ -13,11 +14,26 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from juzhu.accounts.models import Role
+from juzhu.applicants.tests.helpers import last_code
 from juzhu.registry import services
 from juzhu.registry.models import Application
 from juzhu.registry.tests.factories import identity_number, registered, staff, today_is
 
 WANG = identity_number(date(1990, 5, 17))
+MOBILE = "13800138000"  # recorded by the station: the codes go there
+
+
+def identify_and_give_code(page: Any) -> None:
+    """Step 1 of the online application: who applies, then the one screen for the code."""
+    page.goto("/apply/")
+    page.get_by_label("公民身份号码", exact=True).fill(WANG)
+    page.get_by_label("姓名", exact=True).fill("王小明")
+    page.get_by_test_id("identify-submit").click()
+    page.wait_for_url("**/code/")
+    assert "8000" in page.get_by_test_id("code-sent-to").inner_text()
+    page.get_by_label("验证码（6位数字）").fill(last_code(MOBILE))
+    page.get_by_test_id("code-submit").click()
+    page.wait_for_url("**/apply/")
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +72,7 @@ def _file(name: str, mime: str, data: bytes) -> dict[str, Any]:
 def test_self_check_apply_notice_supplement_and_issue(web, settings, tmp_path) -> None:
     clerk = staff("clerk1", Role.CLERK)
     supervisor = staff("supervisor", Role.SUPERVISOR)
-    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5), phone=MOBILE)
     page = web.page
 
     # 1. Self-check the day before six months are complete: the reason, its rule and the earliest date.
@@ -82,10 +98,10 @@ def test_self_check_apply_notice_supplement_and_issue(web, settings, tmp_path) -
         assert "本人近期相片" in checklist and "N-9-materials" in checklist
         assert "本人近期相片" in page.get_by_test_id("check-missing").inner_text()
 
-        # 3. Apply online with the identity card (PNG) and photo (PDF); no proof of a condition yet.
-        page.goto("/apply/")
-        page.get_by_label("公民身份号码", exact=True).fill(WANG)
-        page.get_by_label("姓名", exact=True).fill("王小明")
+        # 3. Apply online: who applies and the code sent to the phone on record, then the identity card
+        #    (PNG) and photo (PDF); no proof of a condition yet.
+        identify_and_give_code(page)
+        assert "已通过短信验证码验证" in page.get_by_test_id("apply-applicant").inner_text()
         with page.expect_response("**/apply/materials/**"):  # htmx redraws the file inputs for the kind
             page.get_by_label("申请类型").select_option("replacement")
         page.locator("#id_file_old_card").wait_for()
@@ -110,12 +126,16 @@ def test_self_check_apply_notice_supplement_and_issue(web, settings, tmp_path) -
         assert app.channel == "online"
         services.application_notify(actor=clerk, application_id=app.pk)
 
-        # 5. The applicant looks the case up, reads the notice item and its rule, supplements.
+        # 5. The applicant looks the case up (a new code), reads the notice item and its rule, supplements.
         page.goto("/progress/")
         page.get_by_test_id("progress-forget").click()
         page.get_by_label("申请编号").fill(number)
         page.get_by_label("公民身份号码", exact=True).fill(WANG)
         page.get_by_test_id("progress-submit").click()
+        page.wait_for_url("**/code/")
+        page.get_by_label("验证码（6位数字）").fill(last_code(MOBILE))
+        page.get_by_test_id("code-submit").click()
+        page.wait_for_url("**/progress/")
         assert page.get_by_test_id("progress").get_attribute("data-status") == "notified"
         item = page.get_by_test_id("notice-item-condition_evidence").inner_text()
         assert "LH-3.1-condition" in item and "劳动合同" in item
@@ -150,12 +170,10 @@ def test_self_check_apply_notice_supplement_and_issue(web, settings, tmp_path) -
 
 def test_a_text_file_renamed_png_is_refused_with_a_422_naming_the_field(web) -> None:
     clerk = staff("clerk1", Role.CLERK)
-    registered(clerk, number=WANG, registered_on=date(2026, 1, 5))
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5), phone=MOBILE)
     page = web.page
     with today_is(date(2026, 7, 6)):
-        page.goto("/apply/")
-        page.get_by_label("公民身份号码", exact=True).fill(WANG)
-        page.get_by_label("姓名", exact=True).fill("王小明")
+        identify_and_give_code(page)
         page.locator("#id_file_photo").set_input_files(_file("photo.png", "image/png", b"a text file\n"))
         with page.expect_response(lambda r: r.url.endswith("/apply/") and r.request.method == "POST") as resp:
             page.get_by_test_id("apply-submit").click()
@@ -178,3 +196,34 @@ def test_the_guide_fits_a_phone(phone) -> None:
     cell = deadlines.locator("td").first
     assert page.evaluate("el => getComputedStyle(el, '::before').content", cell.element_handle()) == '"事项"'
     assert "20" in page.get_by_test_id("guide-case-reissue").inner_text()
+
+
+def test_the_code_screen_on_a_phone(phone) -> None:  # type: ignore[no-untyped-def]
+    """One field with the numeric keyboard, the phone's last digits, a resend button that wakes up."""
+    clerk = staff("clerk1", Role.CLERK)
+    registered(clerk, number=WANG, registered_on=date(2026, 1, 5), phone=MOBILE)
+    page = phone.page
+    page.goto("/apply/")
+    page.get_by_label("公民身份号码", exact=True).fill(WANG)
+    page.get_by_label("姓名", exact=True).fill("王小明")
+    page.get_by_test_id("identify-submit").click()
+    page.wait_for_url("**/code/")
+    field = page.get_by_label("验证码（6位数字）")
+    assert (
+        field.get_attribute("inputmode") == "numeric"
+        and field.get_attribute("autocomplete") == "one-time-code"
+    )
+    assert page.evaluate("document.activeElement.id") == "id_code"  # ready to type
+    assert "尾号8000" in page.get_by_test_id("code-sent-to").inner_text().replace(" ", "")
+    assert MOBILE not in page.content()
+    resend = page.get_by_test_id("code-resend")
+    assert resend.is_disabled()
+    first = int(page.locator("[data-countdown]").inner_text())
+    page.wait_for_function(f"Number(document.querySelector('[data-countdown]').textContent) < {first}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # A wrong code is refused in place, naming what is left.
+    wrong = f"{(int(last_code(MOBILE)) + 1) % 1_000_000:06d}"
+    field.fill(wrong)
+    page.get_by_test_id("code-submit").click()
+    assert "还可以再试4次" in page.get_by_test_id("problem").inner_text()
+    assert page.get_by_label("验证码（6位数字）").get_attribute("aria-invalid") == "true"
